@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+// The one registry of background jobs: name → queue + zod payload schema. Producers enqueue through
+// server/jobs/enqueue.ts (which validates the payload); workers/index.ts runs one BullMQ Worker per queue and parses the
+// payload again before calling the handler. Pure: importable by workers, CLI and tests.
+
+export const QUEUES = {
+  targets: { concurrency: 4, description: 'Target checks' },
+  loadtest: { concurrency: 8, description: 'Load-test coordinators and shards' },
+  queries: { concurrency: 2, description: 'Query collection, analysis and index builds' },
+  webvitals: { concurrency: 1, description: 'Lighthouse audits (never in parallel)' },
+  maintenance: { concurrency: 1, description: 'Scheduled housekeeping' },
+} as const;
+export type QueueName = keyof typeof QUEUES;
+
+export interface JobDefinition<S extends z.ZodType = z.ZodType> {
+  name: string;
+  queue: QueueName;
+  schema: S;
+  description: string;
+  /** BullMQ attempts; long user-visible work defaults to 1 (a failure is reported, not silently retried). */
+  attempts?: number;
+}
+
+export function defineJob<S extends z.ZodType>(def: JobDefinition<S>): JobDefinition<S> {
+  return def;
+}
+
+const id = z.string().min(1).max(64);
+
+export const JOBS = {
+  'targets.check': defineJob({
+    name: 'targets.check',
+    queue: 'targets',
+    schema: z.object({ checkId: id }),
+    description: 'Probe a target: base URL, Postgres extensions, Prometheus/metrics',
+  }),
+  // Domain jobs are added below by each capability (loadtest.*, queries.*, webvitals.*).
+} satisfies Record<string, JobDefinition>;
+
+export type JobName = keyof typeof JOBS;
+export type JobPayload<N extends JobName> = z.infer<(typeof JOBS)[N]['schema']>;
+
+export function jobDefinition(name: string): JobDefinition | undefined {
+  return (JOBS as Record<string, JobDefinition>)[name];
+}

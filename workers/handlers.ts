@@ -1,0 +1,7 @@
+import type { HandlerEntry } from '@/server/jobs/runner';
+import { targetHandlers } from './targets.worker';
+
+// Job name → handler. Each capability adds its *.worker.ts spread here.
+export const HANDLERS: Record<string, HandlerEntry> = {
+  ...targetHandlers,
+};

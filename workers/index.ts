@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import { hostname } from 'node:os';
+import { Worker } from 'bullmq';
+import { db } from '@/server/db';
+import { env } from '@/server/env';
+import { getQueue, queuePrefix, closeQueues } from '@/server/jobs/queues';
+import { QUEUES, type QueueName } from '@/server/jobs/registry';
+import { runJob } from '@/server/jobs/runner';
+import { metrics } from '@/server/metrics';
+import { createRedis } from '@/server/redis';
+import { HANDLERS } from './handlers';
+
+// One BullMQ Worker per queue (or the queues in PERFDECK_WORKER_QUEUES, to scale a queue out on other machines),
+// a heartbeat row every 5 s, a sweeper that marks abandoned jobs, and a graceful SIGTERM.
+
+const HEARTBEAT_MS = 5000;
+const ABANDON_AFTER_MS = 30_000;
+
+async function main() {
+  let e;
+  try {
+    e = env();
+  } catch (err) {
+    console.error(`[workers] ${(err as Error).message}`);
+    process.exit(1);
+  }
+  const workerId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const wanted = (process.env.PERFDECK_WORKER_QUEUES ?? Object.keys(QUEUES).join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const q of wanted) {
+    if (!(q in QUEUES)) {
+      console.error(`[workers] Invalid environment variable PERFDECK_WORKER_QUEUES: unknown queue "${q}" (known: ${Object.keys(QUEUES).join(', ')})`);
+      process.exit(1);
+    }
+  }
+  const queues = wanted as QueueName[];
+  const shutdown = new AbortController();
+  const startedAt = new Date();
+
+  const beat = async () => {
+    await db()
+      .workerHeartbeat.upsert({
+        where: { id: workerId },
+        create: { id: workerId, hostname: hostname(), pid: process.pid, queues, startedAt, lastSeenAt: new Date() },
+        update: { lastSeenAt: new Date() },
+      })
+      .catch((err) => console.error(`[workers] heartbeat failed: ${(err as Error).message.split('\n')[0]}`));
+  };
+  await beat();
+  const heartbeat = setInterval(beat, HEARTBEAT_MS);
+
+  const workers = queues.map((name) => {
+    const w = new Worker(
+      name,
+      async (job) => {
+        const entry = HANDLERS[job.name];
+        if (!entry) throw new Error(`no handler for job ${job.name}`);
+        return runJob(job, entry, workerId, shutdown.signal);
+      },
+      {
+        connection: createRedis('bullmq'),
+        prefix: queuePrefix(),
+        concurrency: name === 'webvitals' ? 1 : Math.max(QUEUES[name].concurrency, e.PERFDECK_WORKER_CONCURRENCY),
+        lockDuration: 30_000,
+        stalledInterval: 15_000,
+        maxStalledCount: 0, // a job whose worker died is failed, not re-run behind the user's back
+      },
+    );
+    w.on('failed', (job, err) => console.error(`[workers] ${job?.name} ${job?.id} failed: ${err.message}`));
+    w.on('error', (err) => console.error(`[workers] ${name}: ${err.message}`));
+    return w;
+  });
+
+  // Sweeper: a running JobRecord whose heartbeat stopped belongs to a dead worker. Mark it abandoned and let the
+  // domain mark its own rows (e.g. a load-test run becomes "partial"), so nothing stays "running" forever.
+  const sweep = async () => {
+    try {
+      const stale = await db().jobRecord.findMany({
+        where: { status: 'running', heartbeatAt: { lt: new Date(Date.now() - ABANDON_AFTER_MS) } },
+        take: 100,
+      });
+      for (const r of stale) {
+        const claimed = await db().jobRecord.updateMany({
+          where: { id: r.id, status: 'running' },
+          data: { status: 'abandoned', finishedAt: new Date(), error: `worker ${r.workerId ?? '?'} stopped reporting` },
+        });
+        if (claimed.count === 0) continue;
+        metrics().jobsTotal.inc({ queue: r.queue, name: r.name, outcome: 'abandoned' });
+        await HANDLERS[r.name]?.onAbandon?.(r.payload, r.id).catch((err) => console.error(`[workers] onAbandon ${r.name}: ${(err as Error).message}`));
+        await getQueue(r.queue as QueueName).getJob(r.id).then((j) => j?.remove()).catch(() => {});
+        console.log(`[workers] marked ${r.name} ${r.id} abandoned`);
+      }
+    } catch (err) {
+      console.error(`[workers] sweep failed: ${(err as Error).message.split('\n')[0]}`);
+    }
+  };
+  await sweep();
+  const sweeper = setInterval(sweep, 10_000);
+
+  // Optional: this process's own metrics (job counters/durations) for Prometheus.
+  const metricsPort = Number(process.env.PERFDECK_WORKER_METRICS_PORT ?? 0);
+  const metricsServer =
+    metricsPort > 0
+      ? createServer(async (_req, res) => {
+          res.setHeader('content-type', metrics().registry.contentType);
+          res.end(await metrics().registry.metrics());
+        }).listen(metricsPort, '127.0.0.1')
+      : null;
+
+  console.log(`[workers] ${workerId} serving ${queues.join(', ')} (prefix ${queuePrefix()})`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[workers] ${signal}: finishing current jobs`);
+    shutdown.abort();
+    const force = setTimeout(() => {
+      console.error('[workers] shutdown took too long; exiting');
+      process.exit(1);
+    }, 20_000);
+    clearInterval(heartbeat);
+    clearInterval(sweeper);
+    await Promise.all(workers.map((w) => w.close().catch(() => {})));
+    await db().workerHeartbeat.update({ where: { id: workerId }, data: { stoppedAt: new Date() } }).catch(() => {});
+    metricsServer?.close();
+    await closeQueues();
+    await db().$disconnect().catch(() => {});
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+void main();
