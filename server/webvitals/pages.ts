@@ -1,0 +1,35 @@
+// The console pages the budget gate audits. Pure. Add a page here when it ships; pages that do not answer 200
+// yet are skipped by the gate, so listing a page before it exists is harmless.
+
+export interface AuditedPageSpec {
+  path: string;
+  /** Audit with the viewer's session cookie. The sign-in page is audited signed out: a session would redirect it. */
+  signedIn: boolean;
+}
+
+export const AUDITED_PAGES: readonly AuditedPageSpec[] = [
+  { path: '/login', signedIn: false },
+  { path: '/overview', signedIn: true },
+  { path: '/targets', signedIn: true },
+  { path: '/load-tests', signedIn: true },
+  { path: '/queries', signedIn: true },
+  { path: '/web-budgets', signedIn: true },
+  { path: '/audit', signedIn: true },
+  { path: '/settings/users', signedIn: true },
+  { path: '/settings/tokens', signedIn: true },
+];
+
+/**
+ * Pages chosen on the command line ('/a,/b'). Paths not in AUDITED_PAGES are audited signed in, since every
+ * console page except sign-in needs a session.
+ */
+export function selectAuditedPages(csv: string | undefined, all: readonly AuditedPageSpec[] = AUDITED_PAGES): AuditedPageSpec[] {
+  if (!csv || !csv.trim()) return all.slice();
+  const wanted = csv
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => (p.startsWith('/') ? p : `/${p}`));
+  const unique = [...new Set(wanted)];
+  return unique.map((path) => all.find((p) => p.path === path) ?? { path, signedIn: true });
+}
