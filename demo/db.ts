@@ -54,7 +54,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: string; message?: string } | null;
   const code = e?.code ?? '';
   if (/^(ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENOTFOUND|EHOSTUNREACH|EPIPE)$/.test(code)) return true;
-  if (/^(08|53|57P)/.test(code)) return true; // connection exception, insufficient resources, operator intervention
+  // Connection exception, insufficient resources, operator intervention, auth failure, database missing.
+  if (/^(08|53|57P|28)/.test(code) || code === '3D000') return true;
   return /timeout exceeded when trying to connect|Connection terminated/i.test(e?.message ?? '');
 }
 
