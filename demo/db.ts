@@ -3,7 +3,7 @@ import pg from 'pg';
 
 export const DEFAULT_DEMO_DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/perfdeck_demo';
 
-export function demoDatabaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+export function demoDatabaseUrl(env: Record<string, string | undefined> = process.env): string {
   return env.DEMO_DATABASE_URL?.trim() || DEFAULT_DEMO_DATABASE_URL;
 }
 

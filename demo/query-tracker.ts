@@ -52,7 +52,7 @@ export interface QueryTracker {
   close(): Promise<void>;
 }
 
-export function queryTrackerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): QueryTrackerOptions {
+export function queryTrackerOptionsFromEnv(env: Record<string, string | undefined> = process.env): QueryTrackerOptions {
   const rate = Number(env.PERFDECK_PLAN_SAMPLE_RATE ?? 0);
   return {
     ingestUrl: env.PERFDECK_INGEST_URL?.trim() || undefined,
