@@ -82,3 +82,70 @@ export type PageResult = z.infer<typeof pageResultSchema>;
 
 export const lighthouseRunStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed']);
 export type LighthouseRunStatus = z.infer<typeof lighthouseRunStatusSchema>;
+
+export interface BudgetDto extends Budget {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface BudgetFailureDto {
+  auditId: string;
+  expected: number;
+  actual: number | null;
+  message: string;
+}
+
+/** A stored page result, without the (large) report. */
+export interface LighthouseResultDto {
+  id: string;
+  runId: string;
+  page: string;
+  formFactor: FormFactor;
+  score: number | null;
+  lcpMs: number | null;
+  cls: number | null;
+  tbtMs: number | null;
+  fcpMs: number | null;
+  siMs: number | null;
+  scriptBytes: number | null;
+  totalBytes: number | null;
+  opportunities: Opportunity[];
+  failures: BudgetFailureDto[];
+  runs: number;
+  medianRunIndex: number;
+  pass: boolean;
+  createdAt: string;
+}
+
+export interface LighthouseRunDto {
+  id: string;
+  status: LighthouseRunStatus;
+  progress: number;
+  commitSha: string | null;
+  formFactor: FormFactor;
+  pages: string[];
+  jobId: string | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  error: string | null;
+  createdById: string | null;
+  createdAt: string;
+  /** Pages with a stored result, and how many of them breached their budget. */
+  resultCount: number;
+  failedCount: number;
+}
+
+export interface LighthouseRunDetailDto extends LighthouseRunDto {
+  results: LighthouseResultDto[];
+}
+
+export const createRunInputSchema = z.object({
+  formFactor: formFactorSchema.default('mobile'),
+  pages: z.array(z.string().regex(/^\/[A-Za-z0-9\-._~/]*$/, 'A page is a path such as /overview')).min(1).max(50),
+  commitSha: z
+    .string()
+    .regex(/^[0-9a-f]{7,40}$/i)
+    .nullish(),
+});
+export type CreateRunInput = z.input<typeof createRunInputSchema>;

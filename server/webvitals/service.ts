@@ -1,0 +1,260 @@
+// The one way into web budgets for pages, actions, route handlers, workers and the CI gate (scripts/perf-budgets.ts).
+import { randomUUID } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gunzip, gzip } from 'node:zlib';
+import { recordAudit } from '../audit/service';
+import { authorize } from '../auth/authorize';
+import type { Actor } from '../auth/roles';
+import { db } from '../db';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { evaluatePageResult, type PageBudgetEvaluation } from './budgets-to-assertions';
+import { auditPages, type PageAudit } from './lighthouse-runner';
+import { selectAuditedPages } from './pages';
+import * as repo from './repo';
+import {
+  budgetSchema,
+  createRunInputSchema,
+  defaultBudgets,
+  formFactorSchema,
+  type Budget,
+  type BudgetDto,
+  type FormFactor,
+  type LighthouseResultDto,
+  type LighthouseRunDetailDto,
+  type LighthouseRunDto,
+  type PageResult,
+} from './schema';
+
+const gzipAsync = promisify(gzip);
+const gunzipAsync = promisify(gunzip);
+
+function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, input: unknown): T {
+  const r = schema.safeParse(input);
+  if (!r.success) throw ValidationError.fromZod(r.error);
+  return r.data;
+}
+
+// ─── budgets ───
+
+export async function listBudgets(actor: Actor, formFactor?: FormFactor): Promise<BudgetDto[]> {
+  authorize(actor, 'viewer');
+  return repo.findBudgets(formFactor);
+}
+
+/**
+ * Budgets that judge a run. With no rows for that form factor the documented defaults apply, so a fresh install
+ * (or a database that was never seeded) still has a gate.
+ */
+export async function loadEffectiveBudgets(formFactor: FormFactor): Promise<Budget[]> {
+  const rows = await repo.findBudgets(formFactor);
+  return rows.length ? rows : defaultBudgets().filter((b) => b.formFactor === formFactor);
+}
+
+/** Creates a budget, or updates it when `id` is given. Budgets decide whether CI passes, so only admins change them. */
+export async function saveBudget(actor: Actor, input: unknown): Promise<BudgetDto> {
+  authorize(actor, 'admin');
+  const data = parse(budgetSchema, input);
+  const clash = await repo.findBudgetByPattern(data.pagePattern, data.formFactor);
+  if (clash && clash.id !== data.id) {
+    throw new ConflictError(`A ${data.formFactor} budget for ${data.pagePattern} exists.`, {
+      pagePattern: 'A budget for this pattern and form factor exists',
+    });
+  }
+  return db().$transaction(async (tx) => {
+    if (data.id) {
+      const before = await repo.findBudget(data.id, tx);
+      if (!before) throw new NotFoundError('Budget');
+      const after = await repo.updateBudget(data.id, data, tx);
+      await recordAudit(tx, actor, { action: 'webbudget.update', entityType: 'web_budget', entityId: data.id, before, after });
+      return after;
+    }
+    const created = await repo.insertBudget(randomUUID(), data, tx);
+    await recordAudit(tx, actor, { action: 'webbudget.create', entityType: 'web_budget', entityId: created.id, after: created });
+    return created;
+  });
+}
+
+export async function removeBudget(actor: Actor, id: string): Promise<void> {
+  authorize(actor, 'admin');
+  await db().$transaction(async (tx) => {
+    const before = await repo.findBudget(id, tx);
+    if (!before) throw new NotFoundError('Budget');
+    await repo.deleteBudget(id, tx);
+    await recordAudit(tx, actor, { action: 'webbudget.delete', entityType: 'web_budget', entityId: id, before });
+  });
+}
+
+/** Seed helper: inserts the default budgets (`/*`, mobile and desktop) where missing. Idempotent. */
+export async function ensureDefaultBudgets(): Promise<number> {
+  return repo.insertMissingBudgets(defaultBudgets().map((budget) => ({ id: randomUUID(), budget })));
+}
+
+// ─── runs and results (reads) ───
+
+export async function listRuns(actor: Actor, opts: { limit?: number; formFactor?: FormFactor; before?: string } = {}): Promise<LighthouseRunDto[]> {
+  authorize(actor, 'viewer');
+  const before = opts.before ? new Date(opts.before) : undefined;
+  return repo.findRuns({
+    limit: Math.min(Math.max(opts.limit ?? 20, 1), 100),
+    formFactor: opts.formFactor ? parse(formFactorSchema, opts.formFactor) : undefined,
+    before: before && !Number.isNaN(before.getTime()) ? before : undefined,
+  });
+}
+
+export async function getRun(actor: Actor, runId: string): Promise<LighthouseRunDetailDto> {
+  authorize(actor, 'viewer');
+  const run = await repo.findRun(runId);
+  if (!run) throw new NotFoundError('Lighthouse run');
+  return run;
+}
+
+/** The median run's full Lighthouse report (LHR JSON), decompressed. */
+export async function getResultReport(actor: Actor, resultId: string): Promise<{ page: string; lhrJson: string }> {
+  authorize(actor, 'viewer');
+  const row = await repo.findResultReportGz(resultId);
+  if (!row) throw new NotFoundError('Lighthouse report');
+  return { page: row.page, lhrJson: (await gunzipAsync(row.reportGz)).toString('utf8') };
+}
+
+export async function getPageTrend(actor: Actor, page: string, formFactor: FormFactor, limit = 30): Promise<LighthouseResultDto[]> {
+  authorize(actor, 'viewer');
+  return repo.findPageResults(page, parse(formFactorSchema, formFactor), Math.min(Math.max(limit, 1), 200));
+}
+
+export async function listLatestResults(actor: Actor, formFactor: FormFactor): Promise<LighthouseResultDto[]> {
+  authorize(actor, 'viewer');
+  return repo.findLatestResults(parse(formFactorSchema, formFactor));
+}
+
+// ─── runs (writes) ───
+
+/** Records a queued run. Launching audits is an operator's action, like launching a load test. */
+export async function createRun(actor: Actor, input: unknown, opts: { jobId?: string } = {}): Promise<LighthouseRunDto> {
+  authorize(actor, 'operator');
+  const data = parse(createRunInputSchema, input);
+  const pages = [...new Set(data.pages)];
+  return db().$transaction(async (tx) => {
+    const run = await repo.insertRun(
+      {
+        id: randomUUID(),
+        formFactor: data.formFactor,
+        pages,
+        commitSha: data.commitSha ?? null,
+        createdById: actor.via === 'system' ? null : actor.id,
+        jobId: opts.jobId ?? null,
+      },
+      tx,
+    );
+    await recordAudit(tx, actor, {
+      action: 'webvitals.run.create',
+      entityType: 'lighthouse_run',
+      entityId: run.id,
+      after: { formFactor: run.formFactor, pages: run.pages, commitSha: run.commitSha },
+    });
+    return run;
+  });
+}
+
+export interface ExecuteRunOptions {
+  /** Where the console is served, e.g. http://127.0.0.1:3210 */
+  baseUrl: string;
+  /** Cookie header of a signed-in (viewer) session, for every page except sign-in. */
+  cookie?: string | null;
+  runs?: number;
+  chromePath?: string;
+  signal?: AbortSignal;
+  /** fraction in [0,1] and a message; matches JobContext.progress so a worker can pass ctx.progress. */
+  progress?: (fraction: number, message?: string) => Promise<void> | void;
+  /** Called as each page finishes (stored or not), e.g. for the gate's per-page output line. */
+  onPage?: (outcome: PageOutcome) => void;
+}
+
+export type PageOutcome =
+  | { ok: true; page: string; result: PageResult; evaluation: PageBudgetEvaluation; resultId: string }
+  | { ok: false; page: string; error: string };
+
+export interface ExecuteRunSummary {
+  runId: string;
+  status: 'succeeded' | 'failed';
+  outcomes: PageOutcome[];
+  /** Every page was audited and met its budget. */
+  pass: boolean;
+}
+
+/**
+ * Audits the run's pages, judges each against the budgets and stores one result per page (the median run, its report
+ * gzip-compressed). The run ends `succeeded` when every page was audited, whatever the budgets said (breaches are
+ * per result, `pass`); `failed` when a page could not be audited or the audit itself broke.
+ */
+export async function executeRun(runId: string, opts: ExecuteRunOptions): Promise<ExecuteRunSummary> {
+  const run = await repo.findRunRow(runId);
+  if (!run) throw new NotFoundError('Lighthouse run');
+  const started = await repo.transitionRun(runId, ['queued'], { status: 'running', startedAt: new Date(), progress: 0, error: null });
+  if (!started) throw new ConflictError(`Lighthouse run ${runId} is ${run.status}, not queued.`);
+
+  const formFactor = parse(formFactorSchema, run.formFactor);
+  const outcomes: PageOutcome[] = [];
+  try {
+    const budgets = await loadEffectiveBudgets(formFactor);
+    const pages = selectAuditedPages(run.pages.join(','));
+    let lastProgressWrite = 0;
+    const audits: PageAudit[] = await auditPages({
+      baseUrl: opts.baseUrl,
+      pages,
+      formFactor,
+      runs: opts.runs,
+      cookie: opts.cookie,
+      chromePath: opts.chromePath,
+      signal: opts.signal,
+      onProgress: (done, total, page) => {
+        const fraction = total ? done / total : 1;
+        // Each run takes seconds, so a write per run is cheap; the throttle only guards against bursts.
+        if (Date.now() - lastProgressWrite > 250 || done === total) {
+          lastProgressWrite = Date.now();
+          void repo.updateRun(runId, { progress: fraction }).catch(() => {});
+        }
+        void opts.progress?.(fraction, `Lighthouse ${done}/${total}: ${page}`);
+      },
+    });
+
+    for (const audit of audits) {
+      let outcome: PageOutcome;
+      if (!audit.ok) {
+        outcome = { ok: false, page: audit.page, error: audit.error };
+      } else {
+        const evaluation = evaluatePageResult(budgets, audit.result);
+        const stored = await repo.insertResult({
+          id: randomUUID(),
+          runId,
+          result: audit.result,
+          failures: evaluation.failures,
+          pass: evaluation.pass,
+          reportGz: await gzipAsync(Buffer.from(audit.lhrJson, 'utf8')),
+        });
+        outcome = { ok: true, page: audit.page, result: audit.result, evaluation, resultId: stored.id };
+      }
+      outcomes.push(outcome);
+      opts.onPage?.(outcome);
+    }
+
+    const broken = outcomes.filter((o): o is Extract<PageOutcome, { ok: false }> => !o.ok);
+    const status = broken.length ? 'failed' : 'succeeded';
+    const error = broken.length ? broken.map((o) => `${o.page}: ${o.error}`).join('\n').slice(0, 4000) : null;
+    await repo.updateRun(runId, { status, progress: 1, finishedAt: new Date(), error });
+    return { runId, status, outcomes, pass: !broken.length && outcomes.every((o) => o.ok && o.evaluation.pass) };
+  } catch (err) {
+    await repo
+      .updateRun(runId, { status: 'failed', finishedAt: new Date(), error: (err as Error).message.slice(0, 4000) })
+      .catch(() => {});
+    throw err;
+  }
+}
+
+/** For the job sweeper: a run whose worker died must not stay `running` forever. */
+export async function abandonRun(runId: string): Promise<void> {
+  await repo.transitionRun(runId, ['queued', 'running'], {
+    status: 'failed',
+    finishedAt: new Date(),
+    error: 'The audit stopped before it finished (worker or gate process exited)',
+  });
+}
