@@ -4,9 +4,10 @@ import { hostname } from 'node:os';
 import { Worker } from 'bullmq';
 import { db } from '@/server/db';
 import { env } from '@/server/env';
-import { getQueue, queuePrefix, closeQueues } from '@/server/jobs/queues';
+import { closeQueues, queuePrefix } from '@/server/jobs/queues';
 import { QUEUES, type QueueName } from '@/server/jobs/registry';
 import { runJob } from '@/server/jobs/runner';
+import { sweepAbandonedJobs } from '@/server/jobs/sweeper';
 import { metrics } from '@/server/metrics';
 import { createRedis } from '@/server/redis';
 import { HANDLERS } from './handlers';
@@ -15,7 +16,6 @@ import { HANDLERS } from './handlers';
 // a heartbeat row every 5 s, a sweeper that marks abandoned jobs, and a graceful SIGTERM.
 
 const HEARTBEAT_MS = 5000;
-const ABANDON_AFTER_MS = 30_000;
 
 async function main() {
   let e;
@@ -74,25 +74,9 @@ async function main() {
     return w;
   });
 
-  // Sweeper: a running JobRecord whose heartbeat stopped belongs to a dead worker. Mark it abandoned and let the
-  // domain mark its own rows (e.g. a load-test run becomes "partial"), so nothing stays "running" forever.
   const sweep = async () => {
     try {
-      const stale = await db().jobRecord.findMany({
-        where: { status: 'running', heartbeatAt: { lt: new Date(Date.now() - ABANDON_AFTER_MS) } },
-        take: 100,
-      });
-      for (const r of stale) {
-        const claimed = await db().jobRecord.updateMany({
-          where: { id: r.id, status: 'running' },
-          data: { status: 'abandoned', finishedAt: new Date(), error: `worker ${r.workerId ?? '?'} stopped reporting` },
-        });
-        if (claimed.count === 0) continue;
-        metrics().jobsTotal.inc({ queue: r.queue, name: r.name, outcome: 'abandoned' });
-        await HANDLERS[r.name]?.onAbandon?.(r.payload, r.id).catch((err) => console.error(`[workers] onAbandon ${r.name}: ${(err as Error).message}`));
-        await getQueue(r.queue as QueueName).getJob(r.id).then((j) => j?.remove()).catch(() => {});
-        console.log(`[workers] marked ${r.name} ${r.id} abandoned`);
-      }
+      for (const id of await sweepAbandonedJobs(HANDLERS)) console.log(`[workers] marked job ${id} abandoned`);
     } catch (err) {
       console.error(`[workers] sweep failed: ${(err as Error).message.split('\n')[0]}`);
     }

@@ -12,6 +12,6 @@ export function hashApiToken(token: string): string {
 }
 
 export function parseBearer(header: string | null | undefined): string | null {
-  const m = /^Bearer\s+(pd_[A-Za-z0-9_-]{20,})\s*$/.exec(header ?? '');
+  const m = /^Bearer\s+(pd_[A-Za-z0-9_-]{20,})\s*$/i.exec(header ?? '');
   return m ? m[1] : null;
 }
