@@ -83,3 +83,8 @@ export interface ExistingIndex {
 }
 
 export const tableKey = (t: TableRef) => `${t.schema}.${t.name}`;
+
+/** The slice of pg.Client / pg.PoolClient the advisor uses (keeps pure-ish modules free of the pg import). */
+export interface Queryable {
+  query(sql: string, params?: unknown[]): Promise<{ rows: any[]; rowCount?: number | null }>;
+}
