@@ -40,6 +40,8 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 // ─── cleanup: everything this script started, by PID ───
 
 const cleanups: (() => Promise<void> | void)[] = [];
+// Aborting stops Chrome at once (see lighthouse-runner); the cleanups then stop the server and release the lock.
+const abort = new AbortController();
 async function cleanup(): Promise<void> {
   while (cleanups.length) {
     try {
@@ -52,6 +54,7 @@ async function cleanup(): Promise<void> {
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {
     log(`${sig}: stopping`);
+    abort.abort();
     void cleanup().finally(() => process.exit(130));
   });
 }
@@ -247,7 +250,7 @@ async function auditAndStore(args: GateArgs, baseUrl: string, pages: AuditedPage
       log(`budgets from the database unavailable (${(err as Error).message.split('\n')[0]}); using the defaults`);
       budgets = defaultBudgets();
     }
-    const audits = await auditPages({ baseUrl, pages, formFactor: args.formFactor, runs: args.runs, cookie, onProgress: progress });
+    const audits = await auditPages({ baseUrl, pages, formFactor: args.formFactor, runs: args.runs, cookie, onProgress: progress, signal: abort.signal });
     return audits.map((a) => {
       if (!a.ok) return { page: a.page, result: null, pass: false, failures: [], error: a.error };
       const e = evaluatePageResult(budgets, a.result);
@@ -263,6 +266,7 @@ async function auditAndStore(args: GateArgs, baseUrl: string, pages: AuditedPage
     baseUrl,
     cookie,
     runs: args.runs,
+    signal: abort.signal,
     progress: (fraction, message) => {
       if (message) log(message);
     },

@@ -121,12 +121,19 @@ async function auditPagesNow(opts: AuditPagesOptions): Promise<PageAudit[]> {
 
     // One Chrome per page: cheap (~0.5 s) and a crashed browser costs one page, not the whole audit.
     let chrome: chromeLauncher.LaunchedChrome | null = null;
+    let stopOnAbort: (() => void) | null = null;
     try {
       chrome = await chromeLauncher.launch({
         chromePath: opts.chromePath ?? process.env.CHROME_PATH ?? DEFAULT_CHROME_PATH,
         chromeFlags: [...CHROME_FLAGS],
         logLevel: 'error',
+        // chrome-launcher's own SIGINT handler calls process.exit before the caller can clean up; we stop Chrome
+        // ourselves, through the abort signal and the finally below.
+        handleSIGINT: false,
       });
+      const launched = chrome;
+      stopOnAbort = () => launched.kill(); // ends an in-flight run at once instead of after it finishes
+      opts.signal?.addEventListener('abort', stopOnAbort, { once: true });
       for (let i = 0; i < runs; i++) {
         opts.signal?.throwIfAborted();
         const started = performance.now();
@@ -152,6 +159,7 @@ async function auditPagesNow(opts: AuditPagesOptions): Promise<PageAudit[]> {
       if (opts.signal?.aborted) throw err;
       errors.push(errorMessage(err));
     } finally {
+      if (stopOnAbort) opts.signal?.removeEventListener('abort', stopOnAbort);
       try {
         chrome?.kill();
       } catch {
