@@ -5,4 +5,11 @@ export interface SeedContext {
 }
 export type DomainSeed = (ctx: SeedContext) => Promise<void>;
 
-export const DOMAIN_SEEDS: DomainSeed[] = [];
+export const DOMAIN_SEEDS: DomainSeed[] = [
+  // Web budgets: the documented defaults ('/*', mobile and desktop) where missing.
+  async ({ log }) => {
+    const { ensureDefaultBudgets } = await import('../server/webvitals/service');
+    const added = await ensureDefaultBudgets();
+    if (added) log(`web budgets: added ${added} default budget${added > 1 ? 's' : ''}`);
+  },
+];
