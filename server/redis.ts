@@ -21,8 +21,31 @@ export function redis(): Redis {
   return g.__perfdeckRedis;
 }
 
-/** Shared connection for BullMQ Queue producers in this process. */
+/**
+ * Shared connection for BullMQ Queue producers in this process. Unlike workers, producers must fail fast when Redis is
+ * down (no offline queue), so a user's click gets a clear 503 instead of hanging until Redis returns.
+ */
 export function bullRedis(): Redis {
-  g.__perfdeckBullRedis ??= createRedis('bullmq');
+  g.__perfdeckBullRedis ??= createRedis('fast');
   return g.__perfdeckBullRedis;
+}
+
+/** Wait (briefly) for a connection to be ready; throws when it is not. */
+export async function ensureReady(client: Redis, timeoutMs = 2000): Promise<void> {
+  if (client.status === 'ready') return;
+  await new Promise<void>((resolve, reject) => {
+    const t = setTimeout(() => {
+      cleanup();
+      reject(new Error(`Redis not reachable (${client.status})`));
+    }, timeoutMs);
+    const onReady = () => {
+      cleanup();
+      resolve();
+    };
+    const cleanup = () => {
+      clearTimeout(t);
+      client.off('ready', onReady);
+    };
+    client.on('ready', onReady);
+  });
 }

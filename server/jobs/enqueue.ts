@@ -3,6 +3,7 @@ import type { Prisma } from '@/prisma/generated/client';
 import type { Actor } from '../auth/roles';
 import { db } from '../db';
 import { UnavailableError, ValidationError } from '../errors';
+import { bullRedis, ensureReady } from '../redis';
 import { getQueue } from './queues';
 import { JOBS, type JobName, type JobPayload } from './registry';
 
@@ -32,6 +33,7 @@ export async function enqueue<N extends JobName>(name: N, payload: JobPayload<N>
     },
   });
   try {
+    await ensureReady(bullRedis());
     await getQueue(def.queue).add(name, parsed.data, {
       jobId,
       delay: opts.delayMs,
