@@ -92,7 +92,7 @@ describe('gate output', () => {
   });
 
   it('formats human lines with the breaches underneath', () => {
-    expect(formatGateLine(ok)).toMatch(/^✓ \/overview .*score  97 .*JS 175\.8 KB$/);
+    expect(formatGateLine(ok)).toMatch(/^✓ \/overview .*score {2}97 .*JS 175\.8 KB$/);
     expect(formatGateLine(slow)).toContain('\n    - Performance score 81 is below the minimum 95');
     expect(formatGateLine(broken)).toBe('✗ /audit  not audited: NO_FCP');
   });
