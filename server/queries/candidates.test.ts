@@ -126,14 +126,32 @@ describe('analyzeQuery', () => {
     expect(b.shape.usages.map((u) => u.join)).toEqual([['id'], ['id']]);
   });
 
-  it('analyzes CTE bodies and treats CTE references as opaque', async () => {
-    const { shape } = await candidatesFor(
-      'WITH recent AS (SELECT * FROM leads WHERE created_at > $1) SELECT * FROM recent WHERE status = $2',
-    );
-    expect(shape.usages).toHaveLength(1);
-    expect(shape.usages[0].range).toEqual(['created_at']);
-    expect(shape.usages[0].equality).toEqual([]);
-    expect(shape.unresolved).toEqual([]);
+  it('follows outer predicates through plain CTEs and subqueries, not through MATERIALIZED or grouped ones', async () => {
+    const a = await candidatesFor('WITH recent AS (SELECT * FROM leads WHERE created_at > $1) SELECT * FROM recent WHERE status = $2');
+    expect(a.shape.usages).toHaveLength(1);
+    expect(a.shape.usages[0].range).toEqual(['created_at']);
+    expect(a.shape.usages[0].equality).toEqual(['status']);
+    expect(a.shape.unresolved).toEqual([]);
+    // Dexter's cte_fence / materialized_cte cases.
+    const fence = await candidatesFor('WITH cte AS (SELECT * FROM posts) SELECT * FROM cte WHERE id = 1');
+    expect(has(fence.cands, 'posts', 'id')).toBe(true);
+    const mat = await candidatesFor('WITH cte AS MATERIALIZED (SELECT * FROM posts) SELECT * FROM cte WHERE id = 1');
+    expect(mat.cands).toEqual([]);
+    const named = await candidatesFor('SELECT * FROM (SELECT id AS pid, user_id FROM posts) p WHERE p.pid = $1 AND user_id = $2');
+    expect(named.shape.usages[0].equality).toEqual(['id', 'user_id']);
+    const grouped = await candidatesFor('SELECT * FROM (SELECT user_id, count(*) FROM posts GROUP BY user_id) g WHERE user_id = $1');
+    expect(grouped.shape.usages[0].equality).toEqual([]);
+    const inner = await candidatesFor('WITH cte AS (SELECT * FROM posts WHERE id = 1) SELECT * FROM cte');
+    expect(has(inner.cands, 'posts', 'id')).toBe(true);
+  });
+
+  it('Dexter: ORDER BY alone, and ORDER BY on several columns', async () => {
+    const a = await candidatesFor('SELECT * FROM posts ORDER BY user_id DESC LIMIT 10');
+    expect(cols(a.cands[0])).toBe('user_id');
+    const b = await candidatesFor('SELECT * FROM posts ORDER BY user_id, blog_id LIMIT 10');
+    expect(cols(b.cands[0])).toBe('user_id, blog_id');
+    const c2 = await candidatesFor('SELECT * FROM posts ORDER BY user_id DESC, blog_id LIMIT 10');
+    expect(cols(c2.cands[0])).toBe('user_id, blog_id DESC');
   });
 
   it('sees correlated EXISTS and IN (SELECT …) as joins, with literal predicates as constants', async () => {

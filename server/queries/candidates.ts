@@ -72,11 +72,20 @@ interface Source {
   alias: string;
   table: TableMeta | null;
   usage: TableUsage | null;
+  /** A CTE or FROM subquery whose columns map straight onto base-table columns (the planner pushes quals down). */
+  derived?: Derived | null;
+}
+
+/** Output columns of a simple SELECT: by name, plus the sources a `SELECT *` exposes. */
+interface Derived {
+  outputs: Map<string, ResolvedColumn>;
+  star: Source[];
 }
 
 interface Scope {
   sources: Source[];
-  ctes: Set<string>;
+  /** CTE name → its pass-through columns (null when it cannot pass quals down: MATERIALIZED, set operations …). */
+  ctes: Map<string, Derived | null>;
   parent: Scope | null;
   limit: boolean;
 }
@@ -150,9 +159,24 @@ function newUsage(t: TableMeta, alias: string): TableUsage {
   };
 }
 
-function lookupCte(scope: Scope | null, name: string): boolean {
-  for (let s = scope; s; s = s.parent) if (s.ctes.has(name)) return true;
-  return false;
+function lookupCte(scope: Scope | null, name: string): { derived: Derived | null } | null {
+  for (let s = scope; s; s = s.parent) if (s.ctes.has(name)) return { derived: s.ctes.get(name) ?? null };
+  return null;
+}
+
+/** A column of a derived source, followed through to the base-table column it is. */
+function throughDerived(src: Source, col: string): ResolvedColumn | null {
+  const d = src.derived;
+  if (!d) return null;
+  const named = d.outputs.get(col);
+  if (named) return { ...named, outer: false };
+  for (const s of d.star) {
+    if (s.derived) {
+      const r = throughDerived(s, col);
+      if (r) return r;
+    } else if (hasColumn(s.table, col)) return { source: s, column: col, outer: false };
+  }
+  return null;
 }
 
 function resolveColumn(fields: unknown[], scope: Scope): ResolvedColumn | null {
@@ -165,11 +189,19 @@ function resolveColumn(fields: unknown[], scope: Scope): ResolvedColumn | null {
       const col = parts[0];
       const hits = s.sources.filter((src) => hasColumn(src.table, col));
       if (hits.length >= 1) return { source: hits[0], column: col, outer };
+      for (const src of s.sources) {
+        const r = throughDerived(src, col);
+        if (r) return outer ? { ...r, outer } : r;
+      }
       // An unknown source (subquery, CTE, function) might define it: do not guess further out.
       if (s.sources.some((src) => !src.table)) return null;
     } else if (parts.length === 2) {
       const [q, col] = parts;
       const src = s.sources.find((x) => x.alias === q);
+      if (src?.derived) {
+        const r = throughDerived(src, col);
+        return r ? (outer ? { ...r, outer } : r) : null;
+      }
       if (src) return src.table && hasColumn(src.table, col) ? { source: src, column: col, outer } : null;
     } else if (parts.length === 3) {
       const [schema, rel, col] = parts;
@@ -334,59 +366,63 @@ class Analyzer {
     for (const v of Object.values(node as PgNode)) this.walk(v, scope);
   }
 
-  subLink(body: PgNode, scope: Scope): ResolvedColumn[] {
-    const targets = this.statement(body.subselect, scope);
+  subLink(body: PgNode, scope: Scope): void {
+    const derived = this.statement(body.subselect, scope);
     if (body.subLinkType === 'ANY_SUBLINK' && body.testexpr) {
       // x IN (SELECT y …): a semi-join on x = y.
       const test = classify(body.testexpr, scope);
-      if (test.kind === 'column' && targets.length > 0) {
+      const first = derived?.first;
+      if (test.kind === 'column' && first) {
         addJoin(test.col);
-        addJoin(targets[0]);
+        addJoin(first);
       }
     }
     if (body.testexpr) this.walk(body.testexpr, scope);
-    return targets;
   }
 
-  /** Returns the resolved columns of the statement's select list (for IN (SELECT col …)). */
-  statement(node: unknown, parent: Scope | null): ResolvedColumn[] {
+  /** Analyzes a statement; for a SELECT returns its pass-through output columns (null when there are none). */
+  statement(node: unknown, parent: Scope | null): (Derived & { first: ResolvedColumn | null }) | null {
     const u = unwrap(node);
-    if (!u) return [];
+    if (!u) return null;
     const [type, body] = u;
     switch (type) {
       case 'SelectStmt':
         return this.select(body, parent);
       case 'UpdateStmt':
         this.update(body, parent);
-        return [];
+        return null;
       case 'DeleteStmt':
         this.delete(body, parent);
-        return [];
+        return null;
       case 'InsertStmt':
         this.insert(body, parent);
-        return [];
+        return null;
       default:
-        return [];
+        return null;
     }
   }
 
   private newScope(parent: Scope | null): Scope {
-    return { sources: [], ctes: new Set(), parent, limit: false };
+    return { sources: [], ctes: new Map(), parent, limit: false };
   }
 
   private withClause(w: PgNode | undefined, scope: Scope) {
     for (const c of w?.ctes ?? []) {
       const cte = unwrap(c)?.[1];
       if (!cte) continue;
-      scope.ctes.add(cte.ctename);
-      this.statement(cte.ctequery, scope);
+      scope.ctes.set(cte.ctename, null); // visible to itself (WITH RECURSIVE) as opaque
+      const derived = this.statement(cte.ctequery, scope);
+      // MATERIALIZED (or recursive) CTEs are an optimization fence: outer quals do not reach the table.
+      const fenced = cte.ctematerialized === 'CTEMaterializeAlways' || w?.recursive;
+      scope.ctes.set(cte.ctename, fenced ? null : derived);
     }
   }
 
   private addSource(scope: Scope, rv: PgNode): Source {
     const alias = rv.alias?.aliasname ?? rv.relname;
-    if (!rv.schemaname && lookupCte(scope, rv.relname)) {
-      const src = { alias, table: null, usage: null };
+    const cte = rv.schemaname ? null : lookupCte(scope, rv.relname);
+    if (cte) {
+      const src: Source = { alias, table: null, usage: null, derived: cte.derived };
       scope.sources.push(src);
       return src;
     }
@@ -426,8 +462,8 @@ class Analyzer {
       return [...left, ...right];
     }
     if (type === 'RangeSubselect') {
-      this.statement(body.subquery, scope);
-      const src = { alias: body.alias?.aliasname ?? '', table: null, usage: null };
+      const derived = this.statement(body.subquery, scope);
+      const src: Source = { alias: body.alias?.aliasname ?? '', table: null, usage: null, derived };
       scope.sources.push(src);
       return [src];
     }
@@ -544,8 +580,9 @@ class Analyzer {
     }
   }
 
-  private targetList(list: unknown[] | undefined, scope: Scope): ResolvedColumn[] {
-    const out: ResolvedColumn[] = [];
+  private targetList(list: unknown[] | undefined, scope: Scope): Derived & { first: ResolvedColumn | null } {
+    const out: Derived & { first: ResolvedColumn | null } = { outputs: new Map(), star: [], first: null };
+    let position = 0;
     for (const t of list ?? []) {
       const rt = unwrap(t)?.[1];
       if (!rt) continue;
@@ -554,21 +591,25 @@ class Analyzer {
         const fields: unknown[] = val[1].fields ?? [];
         const last = unwrap(fields[fields.length - 1]);
         if (last && last[0] === 'A_Star') {
-          if (fields.length === 1) {
-            for (const s of scope.sources) if (s.usage) s.usage.selectsAll = true;
-          } else {
-            const q = strOf(fields[fields.length - 2]);
-            for (const s of scope.sources) if (s.usage && s.alias === q) s.usage.selectsAll = true;
+          const q = fields.length === 1 ? null : strOf(fields[fields.length - 2]);
+          for (const s of scope.sources) {
+            if (q !== null && s.alias !== q) continue;
+            if (s.usage) s.usage.selectsAll = true;
+            out.star.push(s);
           }
+          position++;
           continue;
         }
         const r = resolveColumn(fields, scope);
         if (r) {
           markReferenced(r);
-          out.push(r);
+          out.outputs.set(rt.name ?? strOf(fields[fields.length - 1]) ?? '', r);
+          if (position === 0) out.first = r;
         }
+        position++;
         continue;
       }
+      position++;
       this.walk(rt.val, scope);
     }
     return out;
@@ -614,19 +655,20 @@ class Analyzer {
     });
   }
 
-  private select(sel: PgNode, parent: Scope | null): ResolvedColumn[] {
+  private select(sel: PgNode, parent: Scope | null): (Derived & { first: ResolvedColumn | null }) | null {
     if (sel.op && sel.op !== 'SETOP_NONE') {
       const scope = this.newScope(parent);
       this.withClause(sel.withClause, scope);
       const left = this.select(sel.larg ?? {}, scope);
       this.select(sel.rarg ?? {}, scope);
-      return left;
+      // Only the first column is used (IN (SELECT a UNION SELECT b)); quals are not followed through a UNION.
+      return left ? { outputs: new Map(), star: [], first: left.first } : null;
     }
     const scope = this.newScope(parent);
     this.withClause(sel.withClause, scope);
     if (sel.valuesLists) {
       this.walk(sel.valuesLists, scope);
-      return [];
+      return null;
     }
     for (const f of sel.fromClause ?? []) this.fromItem(f, scope);
     if (sel.whereClause) this.predicate(sel.whereClause, scope);
@@ -641,7 +683,9 @@ class Analyzer {
       this.walk(sel.limitCount, scope);
       this.walk(sel.limitOffset, scope);
     }
-    return targets;
+    // Outer quals reach the base table only through a plain projection (no LIMIT, window, grouping, DISTINCT).
+    const plain = !sel.limitCount && !sel.limitOffset && !sel.windowClause && !sel.groupClause && !sel.distinctClause && !sel.havingClause;
+    return plain ? targets : { outputs: new Map(), star: [], first: targets.first };
   }
 
   private update(st: PgNode, parent: Scope | null) {
