@@ -21,7 +21,7 @@ import {
   type GatePageOutcome,
 } from '../server/webvitals/gate';
 import { prepareGateCredentials, signIn } from '../server/webvitals/gate-user';
-import { auditPages } from '../server/webvitals/lighthouse-runner';
+import { auditPages, findExistingPages } from '../server/webvitals/lighthouse-runner';
 import { selectAuditedPages, type AuditedPageSpec } from '../server/webvitals/pages';
 import { defaultBudgets, type Budget } from '../server/webvitals/schema';
 
@@ -213,20 +213,10 @@ async function startServer(port: number): Promise<{ baseUrl: string; stop: () =>
 
 // ─── pages ───
 
-/** Only pages that exist for the signed-in viewer: 200 on a plain GET. The GET also warms the server. */
 async function discoverPages(baseUrl: string, pages: AuditedPageSpec[], cookie: string): Promise<AuditedPageSpec[]> {
-  const found: AuditedPageSpec[] = [];
-  for (const p of pages) {
-    const res = await fetch(new URL(p.path, baseUrl), {
-      headers: p.signedIn ? { cookie } : {},
-      redirect: 'manual',
-      signal: AbortSignal.timeout(30_000),
-    });
-    await res.arrayBuffer();
-    if (res.status === 200) found.push(p);
-    else log(`skipping ${p.path}: HTTP ${res.status}${res.headers.get('location') ? ` → ${res.headers.get('location')}` : ''}`);
-  }
-  return found;
+  const { found, skipped } = await findExistingPages(baseUrl, pages, cookie);
+  for (const s of skipped) log(`skipping ${s.path}: HTTP ${s.status}${s.location ? ` → ${s.location}` : ''}`);
+  return pages.filter((p) => found.some((f) => f.path === p.path));
 }
 
 function commitSha(): string | null {

@@ -36,6 +36,12 @@ export const JOBS = {
     description: 'Probe a target: base URL, Postgres extensions, Prometheus/metrics',
   }),
   // Domain jobs are added below by each capability (loadtest.*, queries.*, webvitals.*).
+  'webvitals.audit': defineJob({
+    name: 'webvitals.audit',
+    queue: 'webvitals',
+    schema: z.object({ runId: id }),
+    description: "Lighthouse audit of the console's own pages against the web budgets",
+  }),
 } satisfies Record<string, JobDefinition>;
 
 export type JobName = keyof typeof JOBS;

@@ -15,7 +15,7 @@ export interface GateCredentials {
   source: 'env' | 'gate-user';
 }
 
-export async function prepareGateCredentials(env: NodeJS.ProcessEnv = process.env): Promise<GateCredentials> {
+export async function prepareGateCredentials(env: Record<string, string | undefined> = process.env): Promise<GateCredentials> {
   const email = env.PERFDECK_PERF_EMAIL?.trim();
   const password = env.PERFDECK_PERF_PASSWORD;
   if (email && password) return { email, password, source: 'env' };

@@ -206,6 +206,30 @@ function assertSamePage(requested: string, final: string | undefined): void {
   }
 }
 
+/**
+ * Splits pages into those that answer 200 to a plain GET (signed in unless `signedIn: false`) and those that do not
+ * (not built yet, or not allowed for this user). The GETs also warm the server before Lighthouse measures it.
+ */
+export async function findExistingPages(
+  baseUrl: string,
+  pages: readonly PageToAudit[],
+  cookie: string | null | undefined,
+): Promise<{ found: PageToAudit[]; skipped: { path: string; status: number; location: string | null }[] }> {
+  const found: PageToAudit[] = [];
+  const skipped: { path: string; status: number; location: string | null }[] = [];
+  for (const p of pages) {
+    const res = await fetch(pageUrl(baseUrl, p.path), {
+      headers: p.signedIn !== false && cookie ? { cookie } : {},
+      redirect: 'manual',
+      signal: AbortSignal.timeout(30_000),
+    });
+    await res.arrayBuffer();
+    if (res.status === 200) found.push(p);
+    else skipped.push({ path: p.path, status: res.status, location: res.headers.get('location') });
+  }
+  return { found, skipped };
+}
+
 /** Audits one page; throws on failure. */
 export async function auditPage(
   opts: Omit<AuditPagesOptions, 'pages'> & { page: string | PageToAudit },

@@ -182,7 +182,7 @@ export async function findRunRow(id: string): Promise<LighthouseRun | null> {
 
 export async function updateRun(
   id: string,
-  data: Partial<Pick<LighthouseRun, 'status' | 'progress' | 'startedAt' | 'finishedAt' | 'error' | 'jobId'>>,
+  data: Partial<Pick<LighthouseRun, 'status' | 'progress' | 'startedAt' | 'finishedAt' | 'error' | 'jobId' | 'pages'>>,
 ): Promise<void> {
   await db().lighthouseRun.update({ where: { id }, data });
 }

@@ -142,7 +142,8 @@ export interface LighthouseRunDetailDto extends LighthouseRunDto {
 
 export const createRunInputSchema = z.object({
   formFactor: formFactorSchema.default('mobile'),
-  pages: z.array(z.string().regex(/^\/[A-Za-z0-9\-._~/]*$/, 'A page is a path such as /overview')).min(1).max(50),
+  /** Omitted: every page in AUDITED_PAGES (pages that do not answer 200 are then skipped, not failed). */
+  pages: z.array(z.string().regex(/^\/[A-Za-z0-9\-._~/]*$/, 'A page is a path such as /overview')).min(1).max(50).optional(),
   commitSha: z
     .string()
     .regex(/^[0-9a-f]{7,40}$/i)

@@ -6,10 +6,13 @@ import { recordAudit } from '../audit/service';
 import { authorize } from '../auth/authorize';
 import type { Actor } from '../auth/roles';
 import { db } from '../db';
+import { env } from '../env';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { enqueue } from '../jobs/enqueue';
 import { evaluatePageResult, type PageBudgetEvaluation } from './budgets-to-assertions';
-import { auditPages, type PageAudit } from './lighthouse-runner';
-import { selectAuditedPages } from './pages';
+import { prepareGateCredentials, signIn } from './gate-user';
+import { auditPages, findExistingPages, type PageAudit } from './lighthouse-runner';
+import { AUDITED_PAGES, selectAuditedPages } from './pages';
 import * as repo from './repo';
 import {
   budgetSchema,
@@ -132,7 +135,7 @@ export async function listLatestResults(actor: Actor, formFactor: FormFactor): P
 export async function createRun(actor: Actor, input: unknown, opts: { jobId?: string } = {}): Promise<LighthouseRunDto> {
   authorize(actor, 'operator');
   const data = parse(createRunInputSchema, input);
-  const pages = [...new Set(data.pages)];
+  const pages = [...new Set(data.pages ?? AUDITED_PAGES.map((p) => p.path))];
   return db().$transaction(async (tx) => {
     const run = await repo.insertRun(
       {
@@ -167,6 +170,11 @@ export interface ExecuteRunOptions {
   progress?: (fraction: number, message?: string) => Promise<void> | void;
   /** Called as each page finishes (stored or not), e.g. for the gate's per-page output line. */
   onPage?: (outcome: PageOutcome) => void;
+  /**
+   * Drop pages that do not answer 200 (not built yet, or not allowed for this user) instead of failing on them;
+   * the run's `pages` is narrowed to what was audited. The gate discovers pages itself and leaves this off.
+   */
+  skipMissingPages?: boolean;
 }
 
 export type PageOutcome =
@@ -196,7 +204,13 @@ export async function executeRun(runId: string, opts: ExecuteRunOptions): Promis
   const outcomes: PageOutcome[] = [];
   try {
     const budgets = await loadEffectiveBudgets(formFactor);
-    const pages = selectAuditedPages(run.pages.join(','));
+    let pages = selectAuditedPages(run.pages.join(','));
+    if (opts.skipMissingPages) {
+      const { found } = await findExistingPages(opts.baseUrl, pages, opts.cookie);
+      if (!found.length) throw new Error(`None of ${pages.map((p) => p.path).join(', ')} answered 200 at ${opts.baseUrl}`);
+      pages = pages.filter((p) => found.some((f) => f.path === p.path));
+      await repo.updateRun(runId, { pages: pages.map((p) => p.path) });
+    }
     let lastProgressWrite = 0;
     const audits: PageAudit[] = await auditPages({
       baseUrl: opts.baseUrl,
@@ -248,6 +262,42 @@ export async function executeRun(runId: string, opts: ExecuteRunOptions): Promis
       .catch(() => {});
     throw err;
   }
+}
+
+/**
+ * Records a run and queues it for the workers (`webvitals.audit`, queue concurrency 1). Returns at once; the run's
+ * status and progress follow in Postgres.
+ */
+export async function launchRun(actor: Actor, input: unknown): Promise<LighthouseRunDto> {
+  const jobId = randomUUID();
+  const run = await createRun(actor, input, { jobId });
+  try {
+    await enqueue('webvitals.audit', { runId: run.id }, { actor, jobId });
+  } catch (err) {
+    await repo.transitionRun(run.id, ['queued'], { status: 'failed', finishedAt: new Date(), error: (err as Error).message });
+    throw err;
+  }
+  return run;
+}
+
+/**
+ * The `webvitals.audit` job: signs in to this console (PERFDECK_URL) as the gate's viewer and executes the run,
+ * skipping pages that do not exist yet. A failure before the audit starts still ends the run as `failed`.
+ */
+export async function runAuditJob(
+  runId: string,
+  ctx: { progress: (fraction: number, message?: string) => Promise<void>; signal?: AbortSignal },
+): Promise<{ status: string; pass: boolean; pages: number; failed: number }> {
+  const baseUrl = env().PERFDECK_URL;
+  let cookie: string;
+  try {
+    cookie = await signIn(baseUrl, await prepareGateCredentials());
+  } catch (err) {
+    await repo.transitionRun(runId, ['queued'], { status: 'failed', finishedAt: new Date(), error: (err as Error).message.slice(0, 4000) });
+    throw err;
+  }
+  const s = await executeRun(runId, { baseUrl, cookie, progress: ctx.progress, signal: ctx.signal, skipMissingPages: true });
+  return { status: s.status, pass: s.pass, pages: s.outcomes.length, failed: s.outcomes.filter((o) => !o.ok || !o.evaluation.pass).length };
 }
 
 /** For the job sweeper: a run whose worker died must not stay `running` forever. */

@@ -4,6 +4,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyPassword } from 'better-auth/crypto';
 import { createTestDatabase, useTestEnv, type TestDatabase } from './helpers';
 
 let tdb: TestDatabase;
@@ -18,28 +19,48 @@ const actor = (role: 'viewer' | 'operator' | 'admin') => ({ id: `${role}-id`, em
 
 beforeAll(async () => {
   tdb = await createTestDatabase('webvitals');
-  useTestEnv(tdb);
-  const { db } = await import('@/server/db');
-  for (const r of ['viewer', 'operator', 'admin'] as const) {
-    await db().user.create({ data: { id: `${r}-id`, email: `${r}@t.local`, name: r, role: r } });
-  }
+  // Stands in for the console: a better-auth-like sign-in that checks the password against the database, a page that
+  // needs the session cookie, one that redirects, one that does not exist.
   server = http.createServer((req, res) => {
+    if (req.method === 'POST' && req.url === '/api/auth/sign-in/email') {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        void (async () => {
+          const { email, password } = JSON.parse(body) as { email: string; password: string };
+          const { db } = await import('@/server/db');
+          const user = await db().user.findUnique({ where: { email }, include: { accounts: true } });
+          const hash = user?.accounts.find((a) => a.providerId === 'credential')?.password;
+          const ok = !!hash && req.headers.origin === baseUrl && (await verifyPassword({ hash, password }));
+          if (!ok) return void res.writeHead(401).end('{"message":"Invalid email or password"}');
+          res.writeHead(200, { 'set-cookie': 'pd_session=ok; Path=/; HttpOnly', 'content-type': 'application/json' }).end('{}');
+        })();
+      });
+      return;
+    }
     if (req.url === '/app.js') {
       res.writeHead(200, { 'content-type': 'application/javascript' }).end(SCRIPT);
-    } else if (req.url === '/overview' || req.url === '/login') {
+    } else if (req.url === '/login' || (req.url === '/overview' && (req.headers.cookie ?? '').includes('pd_session=ok'))) {
       res.writeHead(200, { 'content-type': 'text/html' }).end(HTML);
-    } else if (req.url === '/targets') {
-      res.writeHead(302, { location: '/login' }).end(); // like a stale session: must not be measured
+    } else if (req.url === '/overview' || req.url === '/targets') {
+      res.writeHead(302, { location: '/login' }).end(); // no session, or a stale one: must not be measured
     } else {
       res.writeHead(404).end();
     }
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  useTestEnv(tdb, { PERFDECK_URL: baseUrl });
+  const { db } = await import('@/server/db');
+  for (const r of ['viewer', 'operator', 'admin'] as const) {
+    await db().user.create({ data: { id: `${r}-id`, email: `${r}@t.local`, name: r, role: r } });
+  }
 });
 
 afterAll(async () => {
   const { db } = await import('@/server/db');
+  const { closeQueues } = await import('@/server/jobs/queues');
+  await closeQueues();
   await db().$disconnect();
   await new Promise<void>((r) => server?.close(() => r()));
   await tdb?.drop();
@@ -87,7 +108,7 @@ describe('runs', () => {
     expect(run).toMatchObject({ status: 'queued', progress: 0, pages: ['/overview', '/targets'], createdById: 'operator-id' });
 
     const progress: number[] = [];
-    const summary = await svc.executeRun(run.id, { baseUrl, runs: 1, progress: (f) => void progress.push(f) });
+    const summary = await svc.executeRun(run.id, { baseUrl, cookie: 'pd_session=ok', runs: 1, progress: (f) => void progress.push(f) });
     // /targets redirects, so it is not audited and the run fails; /overview is stored.
     expect(summary.status).toBe('failed');
     expect(summary.pass).toBe(false);
@@ -131,5 +152,55 @@ describe('runs', () => {
     await svc.abandonRun(done.id);
     expect((await svc.getRun(actor('viewer'), queued.id)).error).toMatch(/stopped before it finished/);
     expect((await svc.getRun(actor('viewer'), done.id)).error).toMatch(/redirected/);
+  });
+});
+
+describe('the webvitals.audit job', () => {
+  it('gives the gate a viewer whose password is fresh on every use', async () => {
+    const { prepareGateCredentials, PERF_GATE_EMAIL } = await import('@/server/webvitals/gate-user');
+    const { db } = await import('@/server/db');
+    const first = await prepareGateCredentials({});
+    const second = await prepareGateCredentials({});
+    expect([first.email, second.email]).toEqual([PERF_GATE_EMAIL, PERF_GATE_EMAIL]);
+    expect(second.password).not.toBe(first.password);
+    const user = await db().user.findUniqueOrThrow({ where: { email: PERF_GATE_EMAIL }, include: { accounts: true } });
+    expect(user.role).toBe('viewer');
+    const hash = user.accounts[0].password!;
+    expect(await verifyPassword({ hash, password: second.password })).toBe(true);
+    expect(await verifyPassword({ hash, password: first.password })).toBe(false);
+    expect(await prepareGateCredentials({ PERFDECK_PERF_EMAIL: 'a@b.c', PERFDECK_PERF_PASSWORD: 'x' })).toEqual({ email: 'a@b.c', password: 'x', source: 'env' });
+    await expect(prepareGateCredentials({ PERFDECK_PERF_EMAIL: 'a@b.c' })).rejects.toThrow(/both/);
+  });
+
+  it('is queued by launchRun, signs in, skips pages that do not exist and stores the rest', async () => {
+    const svc = await import('@/server/webvitals/service');
+    const { getJobStatus } = await import('@/server/jobs/enqueue');
+    await expect(svc.launchRun(actor('viewer'), {})).rejects.toMatchObject({ status: 403 });
+
+    const run = await svc.launchRun(actor('operator'), { pages: ['/overview', '/missing'] });
+    expect(run.jobId).toBeTruthy();
+    expect(await getJobStatus(run.jobId!)).toMatchObject({ name: 'webvitals.audit', status: 'queued' });
+
+    const fractions: number[] = [];
+    const out = await svc.runAuditJob(run.id, { progress: async (f) => void fractions.push(f) });
+    expect(out).toEqual({ status: 'succeeded', pass: false, pages: 1, failed: 1 }); // the /overview budget is 40 000 B
+    expect(fractions.at(-1)).toBe(1);
+    const detail = await svc.getRun(actor('viewer'), run.id);
+    expect(detail).toMatchObject({ status: 'succeeded', pages: ['/overview'], resultCount: 1, error: null });
+    expect(detail.results[0].lcpMs).toBeGreaterThan(0);
+  });
+
+  it('ends the run failed when sign-in fails', async () => {
+    const svc = await import('@/server/webvitals/service');
+    const run = await svc.createRun(actor('operator'), { pages: ['/overview'] });
+    process.env.PERFDECK_PERF_EMAIL = 'nobody@t.local';
+    process.env.PERFDECK_PERF_PASSWORD = 'wrong-password';
+    try {
+      await expect(svc.runAuditJob(run.id, { progress: async () => {} })).rejects.toThrow(/HTTP 401/);
+    } finally {
+      delete process.env.PERFDECK_PERF_EMAIL;
+      delete process.env.PERFDECK_PERF_PASSWORD;
+    }
+    expect(await svc.getRun(actor('viewer'), run.id)).toMatchObject({ status: 'failed', error: expect.stringMatching(/Sign-in as nobody@t.local failed/) });
   });
 });
