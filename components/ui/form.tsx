@@ -1,6 +1,6 @@
 'use client';
 
-import { createContext, useActionState, useContext } from 'react';
+import { createContext, useActionState, useContext, useId } from 'react';
 import { useFormStatus } from 'react-dom';
 
 // Forms backed by server actions: errors appear beside their fields, and what the user typed is kept on failure.
@@ -34,12 +34,12 @@ export function ActionForm({
       <form action={formAction} className={className} noValidate>
         {children}
         {state.message && !state.ok && (
-          <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
+          <p role="alert" data-testid="form-error" className="rounded-md border border-red-200 bg-red-50 px-3 py-2 text-sm text-red-800">
             {state.message}
           </p>
         )}
         {state.ok && (state.message || successMessage) && (
-          <p role="status" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
+          <p role="status" data-testid="form-success" className="rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2 text-sm text-emerald-800">
             {state.message ?? successMessage}
           </p>
         )}
@@ -69,17 +69,18 @@ export function Field({
   required?: boolean;
 }) {
   const state = useContext(Ctx);
+  const uid = useId();
   const error = state.fieldErrors?.[name];
   const value = state.values?.[name] ?? defaultValue;
   return (
     <div>
-      <label htmlFor={`f-${name}`} className="block text-sm font-medium text-slate-700">
+      <label htmlFor={`f-${name}-${uid}`} className="block text-sm font-medium text-slate-700">
         {label}
       </label>
       <input
         // remount with the echoed value after a rejected submit
         key={`${name}:${value ?? ''}:${state.message ?? ''}`}
-        id={`f-${name}`}
+        id={`f-${name}-${uid}`}
         name={name}
         type={type}
         defaultValue={value}
@@ -87,16 +88,16 @@ export function Field({
         autoComplete={autoComplete}
         required={required}
         aria-invalid={!!error}
-        aria-describedby={error ? `e-${name}` : hint ? `h-${name}` : undefined}
+        aria-describedby={error ? `e-${name}-${uid}` : hint ? `h-${name}-${uid}` : undefined}
         className={`mt-1 block w-full rounded-md border px-3 py-1.5 text-sm shadow-sm outline-none focus:ring-2 ${error ? 'border-red-400 focus:ring-red-200' : 'border-slate-300 focus:border-sky-500 focus:ring-sky-200'}`}
       />
       {error ? (
-        <p id={`e-${name}`} className="mt-1 text-xs text-red-700">
+        <p id={`e-${name}-${uid}`} className="mt-1 text-xs text-red-700">
           {error}
         </p>
       ) : (
         hint && (
-          <p id={`h-${name}`} className="mt-1 text-xs text-slate-500">
+          <p id={`h-${name}-${uid}`} className="mt-1 text-xs text-slate-500">
             {hint}
           </p>
         )
@@ -105,16 +106,18 @@ export function Field({
   );
 }
 
-export function Select({ name, label, options, defaultValue }: { name: string; label: string; options: { value: string; label: string }[]; defaultValue?: string }) {
+export function Select({ name, label, options, defaultValue, hideLabel }: { name: string; label: string; options: { value: string; label: string }[]; defaultValue?: string; hideLabel?: boolean }) {
   const state = useContext(Ctx);
+  const uid = useId();
   const error = state.fieldErrors?.[name];
   return (
     <div>
-      <label htmlFor={`f-${name}`} className="block text-sm font-medium text-slate-700">
+      <label htmlFor={`f-${name}-${uid}`} className={hideLabel ? 'sr-only' : 'block text-sm font-medium text-slate-700'}>
         {label}
       </label>
       <select
-        id={`f-${name}`}
+        key={`${state.values?.[name] ?? defaultValue}:${state.message ?? ''}`}
+        id={`f-${name}-${uid}`}
         name={name}
         defaultValue={state.values?.[name] ?? defaultValue}
         className="mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm shadow-sm"

@@ -30,7 +30,7 @@ export default async function UsersPage() {
                 </Td>
                 <Td>
                   <ActionForm action={updateRoleAction.bind(null, u.id)} className="flex items-end gap-2">
-                    <Select name="role" label={`Role of ${u.email}`} options={roleOptions} defaultValue={u.role} />
+                    <Select name="role" label={`Role of ${u.email}`} options={roleOptions} defaultValue={u.role} hideLabel />
                     <SubmitButton tone="secondary" pendingText="…">
                       Set
                     </SubmitButton>

@@ -58,7 +58,7 @@ export function CheckPanel({ targetId, canRun }: { targetId: string; canRun: boo
           {!canRun && <span className="text-xs text-slate-500">Viewers cannot run checks.</span>}
         </div>
         {message && (
-          <p role="alert" className="text-sm text-red-700">
+          <p role="alert" data-testid="check-error" className="text-sm text-red-700">
             {message}
           </p>
         )}
