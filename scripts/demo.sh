@@ -31,7 +31,7 @@ node --import tsx prisma/seed.ts
 
 if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components server prisma/schema.prisma next.config.ts -newer .next/BUILD_ID -print -quit 2>/dev/null)" ]; then
   echo "[demo] building the console"
-  node_modules/.bin/next build > "$STATE/logs/build.log" 2>&1 || { tail -40 "$STATE/logs/build.log"; exit 1; }
+  flock /tmp/build.lock node_modules/.bin/next build > "$STATE/logs/build.log" 2>&1 || { tail -40 "$STATE/logs/build.log"; exit 1; }
 fi
 
 echo "[demo] starting"
