@@ -2,7 +2,7 @@
 // generator, the request validators and the tests, so the API accepts exactly what the seed produces.
 
 /** Generator/schema version. Bump on any change to the tables or to the generated data: seedDemo rebuilds. */
-export const DEMO_SCHEMA_VERSION = 1;
+export const DEMO_SCHEMA_VERSION = 2;
 
 export const DEMO_DEFAULT_SIZES = { leads: 300_000, policies: 100_000, users: 40 } as const;
 

@@ -170,9 +170,9 @@ FROM (
     ${weightedPickExpr(INSURANCE_TYPE_WEIGHTS, r(5))} AS insurance_type,
     ${weightedIndexExpr(stateWeights, r(6))} AS st,
     ${weightedPickExpr(SOURCE_WEIGHTS, r(14))} AS source,
-    -- Rows arrive in time order (like a real append-only table) and the volume grows linearly over the two
-    -- years: sqrt of the rank spreads ids so that lead density doubles from start to end.
-    to_timestamp(${startEpoch} + ${spanSeconds} * sqrt((g - 1 + ${r(15)}) / ${n}.0)) AS created_at
+    -- Rows arrive in time order (like a real append-only table) and the business grows: lead density rises
+    -- linearly and doubles from start to end (inverse CDF of a density proportional to 1 + x on [0, 1]).
+    to_timestamp(${startEpoch} + ${spanSeconds} * (sqrt(1 + 3 * (g - 1 + ${r(15)}) / ${n}.0) - 1)) AS created_at
   FROM generate_series(1, ${n}) g
 ) s`;
 }
