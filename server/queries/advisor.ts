@@ -7,9 +7,10 @@ import { snapshotStatements } from './collector';
 import { withTarget, type Target } from './connection';
 import { describeColumns, describeIndex, indexNameFor, renderCreateIndex, renderPredicate, type IndexShape } from './ddl';
 import { findIndexHygiene, type DropRecommendation } from './hygiene';
-import { closeHypoSession, costCandidates, costIndexSet, explainGeneric, openHypoSession, type ExplainTarget } from './hypo';
+import { closeHypoSession, costCandidates, costIndexSet, explainRobust, openHypoSession, type ExplainTarget } from './hypo';
 import { inspectClient, type Requirement, type TargetInspection } from './inspect';
 import { readCatalog, readIndexes, readTableActivity } from './metadata';
+import { paramScenarios } from './param-values';
 import { parseSql } from './parse-sql';
 import { analyzePlan, type PlanFinding } from './plan-findings';
 import { selectIndexes, type CandidateInput, type SelectionOptions, type TableWriteStats, type WorkloadQuery } from './select';
@@ -295,9 +296,14 @@ export async function adviseClient(client: pg.Client, opts: AdviseOptions = {}):
     let i = 0;
     for (const p of selected) {
       progress({ phase: 'baseline', done: i++, total: selected.length });
-      const target: ExplainTarget = { id: p.stmt.queryid, sql: p.stmt.query, paramCount: p.shape.paramCount };
+      const target: ExplainTarget = {
+        id: p.stmt.queryid,
+        sql: p.stmt.query,
+        paramCount: p.shape.paramCount,
+        scenarios: paramScenarios(p.shape, catalog),
+      };
       try {
-        const r = await explainGeneric(session, target);
+        const r = await explainRobust(session, target);
         if (r.cost < minBaseline) {
           skipped.push({ queryid: p.stmt.queryid, query: p.stmt.query, reason: `already cheap: plan cost ${r.cost.toFixed(1)} < ${minBaseline}` });
           continue;
@@ -340,6 +346,7 @@ export async function adviseClient(client: pg.Client, opts: AdviseOptions = {}):
       callsPerDay: a.callsPerDay,
       meanMs: a.stmt.meanMs,
       baselineCost: a.baseline,
+      equalityColumns: Object.fromEntries(a.shape.usages.map((u) => [tableKey(u.table), u.equality])),
     }));
     const inputs: CandidateInput[] = costed
       .filter((c) => !c.error)

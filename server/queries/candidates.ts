@@ -44,7 +44,16 @@ export interface TableUsage {
   referenced: string[];
   selectsAll: boolean;
   hasLimit: boolean;
+  /** Which $n is compared with which column of this table, and how. */
+  params: { n: number; column: string; op: ParamOp }[];
 }
+
+export type ParamOp = '=' | '<' | '>' | '<=' | '>=' | 'any' | 'like';
+
+/** A $n and what it stands for: a column comparison, or a LIMIT / OFFSET count. */
+export type ParamUse =
+  | { n: number; kind: 'column'; table: TableRef; column: string; op: ParamOp }
+  | { n: number; kind: 'limit' | 'offset' };
 
 export interface WriteUse {
   table: TableRef;
@@ -65,6 +74,8 @@ export interface QueryShape {
   unresolved: string[];
   /** Highest $n. */
   paramCount: number;
+  /** What each known $n stands for (a $n missing here is used somewhere the analysis does not follow). */
+  params: ParamUse[];
   notes: string[];
 }
 
@@ -99,11 +110,12 @@ interface ResolvedColumn {
 
 type Operand =
   | { kind: 'column'; col: ResolvedColumn }
-  | { kind: 'value'; literal?: string | number | boolean | null; param?: boolean }
+  | { kind: 'value'; literal?: string | number | boolean | null; param?: number }
   | { kind: 'other' };
 
 interface Ctx {
   catalog: Catalog;
+  countParams: ParamUse[];
   usages: TableUsage[];
   writes: WriteUse[];
   unresolved: Set<string>;
@@ -156,6 +168,7 @@ function newUsage(t: TableMeta, alias: string): TableUsage {
     referenced: [],
     selectsAll: false,
     hasLimit: false,
+    params: [],
   };
 }
 
@@ -262,7 +275,7 @@ function classify(node: unknown, scope: Scope): Operand {
       return lit === undefined ? { kind: 'value' } : { kind: 'value', literal: lit };
     }
     case 'ParamRef':
-      return { kind: 'value', param: true };
+      return { kind: 'value', param: typeof body.number === 'number' ? body.number : undefined };
     case 'TypeCast': {
       // `col::text = $1` keeps the column (the planner decides whether the cast is index-compatible);
       // `'x'::text` keeps the literal; `$1::int` is a parameter.
@@ -292,9 +305,15 @@ function addJoin(col: ResolvedColumn) {
   if (col.source.usage) pushUnique(col.source.usage.join, col.column);
 }
 
+function addParam(col: ResolvedColumn, op: ParamOp, value: Operand) {
+  const u = col.source.usage;
+  if (u && !col.outer && value.kind === 'value' && value.param !== undefined) u.params.push({ n: value.param, column: col.column, op });
+}
+
 function addComparison(col: ResolvedColumn, op: string, value: Operand) {
   const u = col.source.usage;
   if (!u) return;
+  if (op in MIRROR) addParam(col, op as ParamOp, value);
   if (op === '=') {
     addEquality(u, col.column, true);
     if (value.kind === 'value' && value.literal !== undefined && value.literal !== null) {
@@ -327,6 +346,7 @@ function handleLike(lhs: Operand, rhs: Operand, ilike: boolean) {
   if (lhs.kind !== 'column' || !lhs.col.source.usage || lhs.col.outer) return;
   const u = lhs.col.source.usage;
   const pattern = rhs.kind === 'value' && typeof rhs.literal === 'string' ? rhs.literal : null;
+  addParam(lhs.col, 'like', rhs);
   if (!ilike && pattern !== null && pattern.length > 0 && !/^[%_]/.test(pattern)) {
     pushUnique(u.likePrefix, lhs.col.column);
     return;
@@ -560,6 +580,7 @@ class Analyzer {
       const items: unknown[] = unwrap(e.rexpr)?.[0] === 'List' ? (unwrap(e.rexpr)![1].items ?? []) : [];
       if (lhs.kind === 'column' && lhs.col.source.usage && !lhs.col.outer) {
         const values = items.map((i) => classify(i, scope));
+        for (const v of values) addParam(lhs.col, '=', v);
         if (values.every((v) => v.kind === 'value')) {
           if (values.length === 1) addComparison(lhs.col, '=', values[0]);
           else addEquality(lhs.col.source.usage, lhs.col.column, false);
@@ -569,14 +590,23 @@ class Analyzer {
     }
     if (kind === 'AEXPR_OP_ANY' && op === '=') {
       const lhs = classify(e.lexpr, scope);
-      if (lhs.kind === 'column' && lhs.col.source.usage && !lhs.col.outer && classify(e.rexpr, scope).kind === 'value') {
+      const rhs = classify(e.rexpr, scope);
+      if (lhs.kind === 'column' && lhs.col.source.usage && !lhs.col.outer && rhs.kind === 'value') {
         addEquality(lhs.col.source.usage, lhs.col.column, false);
+        addParam(lhs.col, 'any', rhs);
       }
       return;
     }
     if (kind === 'AEXPR_BETWEEN' || kind === 'AEXPR_BETWEEN_SYM') {
       const lhs = classify(e.lexpr, scope);
-      if (lhs.kind === 'column' && lhs.col.source.usage && !lhs.col.outer) pushUnique(lhs.col.source.usage.range, lhs.col.column);
+      if (lhs.kind === 'column' && lhs.col.source.usage && !lhs.col.outer) {
+        pushUnique(lhs.col.source.usage.range, lhs.col.column);
+        const bounds: unknown[] = unwrap(e.rexpr)?.[0] === 'List' ? (unwrap(e.rexpr)![1].items ?? []) : [];
+        if (bounds.length === 2) {
+          addParam(lhs.col, '>=', classify(bounds[0], scope));
+          addParam(lhs.col, '<=', classify(bounds[1], scope));
+        }
+      }
     }
   }
 
@@ -680,6 +710,10 @@ class Analyzer {
     this.sort(sel.sortClause, sel.targetList, scope);
     if (sel.limitCount || sel.limitOffset) {
       for (const s of scope.sources) if (s.usage && sel.limitCount) s.usage.hasLimit = true;
+      for (const [node, kind] of [[sel.limitCount, 'limit'], [sel.limitOffset, 'offset']] as const) {
+        const v = node ? classify(node, scope) : null;
+        if (v?.kind === 'value' && v.param !== undefined) this.ctx.countParams.push({ n: v.param, kind });
+      }
       this.walk(sel.limitCount, scope);
       this.walk(sel.limitOffset, scope);
     }
@@ -745,7 +779,7 @@ export interface ParseTree {
 }
 
 export function analyzeQuery(tree: ParseTree, catalog: Catalog): QueryShape {
-  const ctx: Ctx = { catalog, usages: [], writes: [], unresolved: new Set(), notes: [] };
+  const ctx: Ctx = { catalog, countParams: [], usages: [], writes: [], unresolved: new Set(), notes: [] };
   const stmts = tree.stmts ?? [];
   let statement: StatementKind = 'other';
   if (stmts.length !== 1) ctx.notes.push(`expected one statement, got ${stmts.length}`);
@@ -770,6 +804,10 @@ export function analyzeQuery(tree: ParseTree, catalog: Catalog): QueryShape {
     tables: [...tables.values()],
     unresolved: [...ctx.unresolved],
     paramCount: maxParam(stmts),
+    params: [
+      ...ctx.usages.flatMap((u) => u.params.map((p) => ({ n: p.n, kind: 'column' as const, table: u.table, column: p.column, op: p.op }))),
+      ...ctx.countParams,
+    ].sort((a, b) => a.n - b.n),
     notes: ctx.notes,
   };
 }

@@ -8,7 +8,9 @@
 // A prepared statement's generic plan is cached and HypoPG changes do not invalidate it, so every EXPLAIN prepares
 // afresh.
 import { renderHypoIndex, type IndexShape } from './ddl';
+import type { ParamScenario } from './param-values';
 import { planSummary } from './plan-findings';
+import { quoteLiteral } from './sql-ident';
 import type { Queryable } from './types';
 
 export interface ExplainTarget {
@@ -17,6 +19,8 @@ export interface ExplainTarget {
   sql: string;
   /** Highest $n in the text (0 for none). */
   paramCount: number;
+  /** Representative parameter values (param-values.ts): also costed as custom plans when present. */
+  scenarios?: ParamScenario[];
 }
 
 export interface CostResult {
@@ -86,6 +90,53 @@ export async function explainGeneric(s: HypoSession, q: Pick<ExplainTarget, 'sql
   return { cost: summary.totalCost, indexes: summary.indexes, plan: planJson };
 }
 
+/** Custom-plan EXPLAIN of a parameterized statement with the given values (text, coerced to the parameter types). */
+export async function explainCustom(s: HypoSession, q: Pick<ExplainTarget, 'sql'>, values: string[]): Promise<CostResult> {
+  const name = `perfdeck_hypo_${++s.seq}`;
+  const sql = q.sql.replace(/[\s;]+$/, '');
+  const args = values.map((v) => quoteLiteral(v)).join(', ');
+  try {
+    const res = await s.client.query(
+      `SET plan_cache_mode = force_custom_plan;\nPREPARE ${name} AS ${sql}\n;\nEXPLAIN (FORMAT JSON) EXECUTE ${name}(${args})`,
+    );
+    const planJson = lastRows(res)[0]['QUERY PLAN'];
+    const summary = planSummary(planJson);
+    return { cost: summary.totalCost, indexes: summary.indexes, plan: planJson };
+  } finally {
+    await s.client.query(`DEALLOCATE ${name}`).catch(() => {});
+    await s.client.query(`SET plan_cache_mode = ${s.serverVersionNum < 160000 ? 'force_generic_plan' : 'auto'}`).catch(() => {});
+  }
+}
+
+export interface RobustCost extends CostResult {
+  /** The generic plan's cost (and `plan` is the generic plan). */
+  generic: number;
+  /** Custom-plan costs for the scenarios that could be planned. */
+  scenarioCosts: { name: string; cost: number }[];
+}
+
+/**
+ * The cost the advisor works with: the mean of the custom plans for the representative parameter values when the
+ * statement has them, else the generic plan's; an index counts as used when any of the plans reads it.
+ */
+export async function explainRobust(s: HypoSession, q: ExplainTarget): Promise<RobustCost> {
+  const g = await explainGeneric(s, q);
+  const scenarioCosts: RobustCost['scenarioCosts'] = [];
+  const indexes = new Set(g.indexes);
+  for (const sc of q.scenarios ?? []) {
+    try {
+      const r = await explainCustom(s, q, sc.values);
+      scenarioCosts.push({ name: sc.name, cost: r.cost });
+      r.indexes.forEach((i) => indexes.add(i));
+    } catch {
+      // A value the parameter type rejects: that scenario is simply left out.
+    }
+  }
+  // With representative values the custom plans stand in for the generic one (see param-values.ts).
+  const all = scenarioCosts.length ? scenarioCosts.map((x) => x.cost) : [g.cost];
+  return { cost: all.reduce((a, b) => a + b, 0) / all.length, generic: g.cost, scenarioCosts, indexes: [...indexes], plan: g.plan };
+}
+
 export interface HypoIndex {
   oid: number;
   name: string;
@@ -146,7 +197,7 @@ export async function costCandidates(
         const q = queries.get(qid);
         if (!q) continue;
         try {
-          const r = await explainGeneric(s, q);
+          const r = await explainRobust(s, q);
           costs[qid] = { cost: r.cost, used: r.indexes.includes(hypo.name) };
         } catch {
           // A query that fails to EXPLAIN here failed its baseline too and is reported there.
@@ -185,7 +236,7 @@ export async function costIndexSet(
     const perQuery: SetCost['perQuery'] = new Map();
     for (const q of queries) {
       try {
-        const r = await explainGeneric(s, q);
+        const r = await explainRobust(s, q);
         perQuery.set(q.id, { cost: r.cost, usedKeys: r.indexes.filter((n) => names.has(n)).map((n) => names.get(n)!) });
       } catch (err) {
         perQuery.set(q.id, { cost: Number.NaN, usedKeys: [], error: (err as Error).message.split('\n')[0] });

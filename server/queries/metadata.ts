@@ -30,13 +30,16 @@ export async function readCatalog(client: Queryable, opts: { maxTables?: number 
     ? await client.query(
         `SELECT a.attrelid::int AS oid, a.attname AS name, format_type(a.atttypid, a.atttypmod) AS type,
                 co.collname AS collation, s.avg_width::int AS avg_width, s.n_distinct::float8 AS n_distinct,
-                s.null_frac::float8 AS null_frac
+                s.null_frac::float8 AS null_frac, s.mcv_vals, s.mcv_freqs, s.hist
            FROM pg_attribute a
            JOIN pg_class c ON c.oid = a.attrelid
            JOIN pg_namespace n ON n.oid = c.relnamespace
            LEFT JOIN pg_collation co ON co.oid = a.attcollation AND a.attcollation <> 0
            LEFT JOIN LATERAL (
-             SELECT st.avg_width, st.n_distinct, st.null_frac FROM pg_stats st
+             SELECT st.avg_width, st.n_distinct, st.null_frac,
+                    st.most_common_vals::text::text[] AS mcv_vals, st.most_common_freqs::float8[] AS mcv_freqs,
+                    st.histogram_bounds::text::text[] AS hist
+               FROM pg_stats st
               WHERE st.schemaname = n.nspname AND st.tablename = c.relname AND st.attname = a.attname
               ORDER BY st.inherited LIMIT 1) s ON true
           WHERE a.attrelid = ANY($1) AND a.attnum > 0 AND NOT a.attisdropped
@@ -61,6 +64,8 @@ export async function readCatalog(client: Queryable, opts: { maxTables?: number 
       distinct,
       nullFrac: c.null_frac === null ? null : Number(c.null_frac),
       collation,
+      mcv: Array.isArray(c.mcv_vals) && Array.isArray(c.mcv_freqs) ? { values: c.mcv_vals, freqs: c.mcv_freqs.map(Number) } : null,
+      histogram: Array.isArray(c.hist) ? c.hist : null,
     });
   }
   return {

@@ -182,3 +182,23 @@ describe('selectIndexes', () => {
     expect(r.workload.after).toBe(1000 * (30_000 - 10_000 - 18_000));
   });
 });
+
+describe('selectIndexes — robustness tie-break', () => {
+  it('among near-equal candidates prefers the one that seeks on the equality predicates, then the smaller', () => {
+    const queries: WorkloadQuery[] = [
+      { ...q('renewals', 3000, 10_000, 15), equalityColumns: { 'public.policies': ['status'] } },
+    ];
+    const sortOnly = cand('policies', ['expiration_date'], 2 * MB, { renewals: 37 });
+    const seek = cand('policies', ['status', 'expiration_date'], 4 * MB, { renewals: 38 });
+    const r = selectIndexes(queries, [sortOnly, seek], [quiet('policies')]);
+    expect(shape(r)).toEqual(['policies(status,expiration_date)']);
+    expect(r.chosen[0].competitors[0]).toMatch(/^\(expiration_date\): about as cheap .* post-filters/);
+    // Without equality information the smaller one wins the tie.
+    const plain = selectIndexes([q('renewals', 3000, 10_000, 15)], [sortOnly, seek], [quiet('policies')]);
+    expect(shape(plain)).toEqual(['policies(expiration_date)']);
+    // A clearly cheaper candidate still wins on cost.
+    const cheaper = cand('policies', ['expiration_date'], 2 * MB, { renewals: 5 });
+    const seekWorse = cand('policies', ['status', 'expiration_date'], 4 * MB, { renewals: 400 });
+    expect(shape(selectIndexes(queries, [cheaper, seekWorse], [quiet('policies')]))).toEqual(['policies(expiration_date)']);
+  });
+});

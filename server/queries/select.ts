@@ -20,6 +20,8 @@ export interface WorkloadQuery {
   /** Mean execution time (pg_stat_statements). When absent it is estimated from the cost (msPerCostUnit). */
   meanMs?: number;
   baselineCost: number;
+  /** Equality-compared columns per table ("schema.table" → columns): for the robustness tie-break. */
+  equalityColumns?: Record<string, string[]>;
 }
 
 export interface CandidateCost {
@@ -70,7 +72,11 @@ export interface SelectionOptions {
   writeCostMsPerRow?: number;
   /** Used only when a query has no mean time. */
   msPerCostUnit?: number;
-  /** Among candidates within this % of the best gain, the smallest wins ("+0.3% is not worth 40 MB"). */
+  /**
+   * Among candidates within this % of the best gain, the one that evaluates more of the queries' equality predicates
+   * inside the index wins (its cost does not hinge on the planner's independence assumption), then the smallest
+   * ("+0.3% is not worth 40 MB").
+   */
   tiePct?: number;
   existing?: ExistingIndex[];
 }
@@ -313,6 +319,25 @@ export function selectIndexes(
   const objective = (set: CandidateInput[]) =>
     benefitOf(set) - set.reduce((s, c) => s + overhead.get(keyOf(c))!, 0);
 
+  /**
+   * Saving-weighted share of the served queries' equality predicates (on the candidate's table) that are index key
+   * columns. An index that leaves `status = $1` as a post-filter looks as cheap to the planner as one that seeks on
+   * it — until the matching rows are not evenly spread (skew, correlation with the sort column).
+   */
+  const coverage = (c: CandidateInput): number => {
+    const keys = new Set(c.columns.map((x) => x.name));
+    let num = 0;
+    let den = 0;
+    for (const [qid, sv] of savings.get(keyOf(c))!) {
+      const eq = qById.get(qid)?.equalityColumns?.[tkey(c)];
+      if (!eq || eq.length === 0) continue;
+      const w = sv * weight.get(qid)!;
+      num += (w * eq.filter((e) => keys.has(e)).length) / eq.length;
+      den += w;
+    }
+    return den > 0 ? num / den : 0;
+  };
+
   const fits = (set: CandidateInput[], c: CandidateInput, ignore?: CandidateInput): string | null => {
     const others = set.filter((x) => x !== ignore);
     if (others.length + 1 > o.maxIndexes) return 'budget_indexes';
@@ -339,7 +364,14 @@ export function selectIndexes(
     if (scored.length === 0) break;
     const bestGain = Math.max(...scored.map((s) => s.gain));
     const near = scored.filter((s) => s.gain >= bestGain * (1 - o.tiePct / 100));
-    near.sort((a, b) => a.c.sizeBytes - b.c.sizeBytes || a.c.columns.length - b.c.columns.length || b.gain - a.gain);
+    const cov = new Map(near.map((s) => [s.c, coverage(s.c)]));
+    near.sort(
+      (a, b) =>
+        (Math.abs(cov.get(b.c)! - cov.get(a.c)!) > 0.01 ? cov.get(b.c)! - cov.get(a.c)! : 0) ||
+        a.c.sizeBytes - b.c.sizeBytes ||
+        a.c.columns.length - b.c.columns.length ||
+        b.gain - a.gain,
+    );
     chosen.push(near[0].c);
   }
 
@@ -467,7 +499,12 @@ export function selectIndexes(
       }
       const lm = lastMarginal.get(keyOf(x));
       const close = red >= own - 0.005;
-      if (close && x.sizeBytes > c.sizeBytes) {
+      const near = red >= own - Math.max(0.005, o.tiePct / 100);
+      if (near && x.sizeBytes <= c.sizeBytes && coverage(x) < coverage(c) - 0.01) {
+        competitors.push(
+          `${name}: about as cheap (${pct(red)} vs ${pct(own)}) but leaves equality predicates as post-filters, which skewed or correlated values make slow`,
+        );
+      } else if (close && x.sizeBytes > c.sizeBytes) {
         const diff = (red - own) * 100;
         competitors.push(`${name} adds ${fmtBytes(x.sizeBytes - c.sizeBytes)} for ${diff >= 0 ? '+' : ''}${diff.toFixed(1)}%`);
       } else if (close && lm && lm.overhead > overhead.get(keyOf(c))!) {

@@ -16,6 +16,10 @@ export interface ColumnMeta {
   nullFrac: number | null;
   /** Column collation name ('C', 'POSIX', 'default', …) for collatable types, else null. */
   collation?: string | null;
+  /** pg_stats most common values (text form) and their frequencies, most common first. */
+  mcv?: { values: string[]; freqs: number[] } | null;
+  /** pg_stats histogram_bounds (text form, ascending). */
+  histogram?: string[] | null;
 }
 
 export interface TableMeta extends TableRef {
