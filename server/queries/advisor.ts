@@ -15,7 +15,7 @@ import { parseSql } from './parse-sql';
 import { analyzePlan, type PlanFinding } from './plan-findings';
 import { selectIndexes, type CandidateInput, type SelectionOptions, type TableWriteStats, type WorkloadQuery } from './select';
 import { buildIdentifier } from './sql-ident';
-import type { Catalog, ExistingIndex, IndexColumn } from './types';
+import type { Catalog, ExistingIndex, IndexColumn, PartialPredicate } from './types';
 import { tableKey } from './types';
 
 export interface WorkloadStatement {
@@ -83,6 +83,8 @@ export interface IndexRecommendation {
   include: string[];
   /** Partial index predicate as SQL (rendered with quoting), or null. */
   where: string | null;
+  /** The same predicate, structured (apply re-renders the DDL from the structured fields, never from text). */
+  predicate: PartialPredicate | null;
   method: string;
   ddl: string;
   /** Calls-and-mean-time-weighted planner cost reduction over the queries it helps, with all recommendations present. */
@@ -425,6 +427,7 @@ export async function adviseClient(client: pg.Client, opts: AdviseOptions = {}):
         keys: shape.columns,
         include: shape.include,
         where: shape.where ? renderPredicate(shape.where) : null,
+        predicate: shape.where,
         method: shape.method,
         ddl: renderCreateIndex(shape, { name }),
         estimatedCostReductionPct: wBefore > 0 ? (wSaved / wBefore) * 100 : 0,

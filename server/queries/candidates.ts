@@ -760,7 +760,8 @@ class Analyzer {
   }
 }
 
-function maxParam(node: unknown): number {
+/** Highest $n in a parse tree (0 when the statement has no parameters). */
+export function highestParam(node: unknown): number {
   let max = 0;
   const visit = (n: unknown) => {
     if (!n || typeof n !== 'object') return;
@@ -803,7 +804,7 @@ export function analyzeQuery(tree: ParseTree, catalog: Catalog): QueryShape {
     writes: ctx.writes,
     tables: [...tables.values()],
     unresolved: [...ctx.unresolved],
-    paramCount: maxParam(stmts),
+    paramCount: highestParam(stmts),
     params: [
       ...ctx.usages.flatMap((u) => u.params.map((p) => ({ n: p.n, kind: 'column' as const, table: u.table, column: p.column, op: p.op }))),
       ...ctx.countParams,

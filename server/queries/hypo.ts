@@ -39,19 +39,25 @@ export interface HypoSession {
 
 /** Prepares a session for costing: checks HypoPG and sets the generic-plan mode once. */
 export async function openHypoSession(client: Queryable): Promise<HypoSession> {
+  const s = await openPlanSession(client, { hypopg: true });
+  await client.query('SELECT hypopg_reset()');
+  return s;
+}
+
+/** A session for generic-plan EXPLAINs; with `hypopg` it insists on the extension. */
+export async function openPlanSession(client: Queryable, opts: { hypopg?: boolean } = {}): Promise<HypoSession> {
   const { rows } = await client.query(
     `SELECT current_setting('server_version_num')::int AS num,
             EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'hypopg') AS hypopg`,
   );
-  if (!rows[0].hypopg) throw new Error('hypopg is not created in this database: CREATE EXTENSION hypopg;');
+  if (opts.hypopg && !rows[0].hypopg) throw new Error('hypopg is not created in this database: CREATE EXTENSION hypopg;');
   const num = Number(rows[0].num);
   if (num < 160000) await client.query('SET plan_cache_mode = force_generic_plan');
-  await client.query('SELECT hypopg_reset()');
   return { client, serverVersionNum: num, seq: 0 };
 }
 
-export async function closeHypoSession(s: HypoSession): Promise<void> {
-  await s.client.query('SELECT hypopg_reset()').catch(() => {});
+export async function closeHypoSession(s: HypoSession, opts: { hypopg?: boolean } = {}): Promise<void> {
+  if (opts.hypopg !== false) await s.client.query('SELECT hypopg_reset()').catch(() => {});
   if (s.serverVersionNum < 160000) await s.client.query('RESET plan_cache_mode').catch(() => {});
 }
 
