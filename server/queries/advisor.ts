@@ -10,7 +10,7 @@ import { findIndexHygiene, type DropRecommendation } from './hygiene';
 import { closeHypoSession, costCandidates, costIndexSet, explainRobust, openHypoSession, type ExplainTarget } from './hypo';
 import { inspectClient, type Requirement, type TargetInspection } from './inspect';
 import { readCatalog, readIndexes, readTableActivity } from './metadata';
-import { paramScenarios } from './param-values';
+import { paramScenarios, parseConstValue, type ObservedValues } from './param-values';
 import { parseSql } from './parse-sql';
 import { analyzePlan, type PlanFinding } from './plan-findings';
 import { selectIndexes, type CandidateInput, type SelectionOptions, type TableWriteStats, type WorkloadQuery } from './select';
@@ -122,6 +122,8 @@ export interface AdviseResult {
   findings: { queryid: string; query: string; findings: PlanFinding[] }[];
   inspection: Pick<TargetInspection, 'serverVersion' | 'database' | 'role' | 'readAllStats'> & { warnings: string[] };
   candidatesEvaluated: number;
+  /** How the analyzed statements' parameters were costed: values seen by pg_qualstats, pg_stats values, generic plan. */
+  parameterValues: { observed: number; statistics: number; generic: number };
 }
 
 export class AdvisorNotReadyError extends Error {
@@ -156,6 +158,36 @@ function uniqueName(shape: IndexShape, taken: Set<string>): string {
   for (let i = 2; taken.has(`${shape.table.schema}.${name}`); i++) name = buildIdentifier([base.replace(/_idx$/, ''), String(i)]);
   taken.add(`${shape.table.schema}.${name}`);
   return name;
+}
+
+/** Constants pg_qualstats sampled for `=` quals, per statement (queryid) and column. Empty when unavailable. */
+async function readObservedValues(client: pg.Client, catalog: Catalog): Promise<Map<string, ObservedValues>> {
+  const out = new Map<string, ObservedValues>();
+  let rows: any[];
+  try {
+    ({ rows } = await client.query(
+      `SELECT q.queryid::text AS queryid, q.lrelid::int AS relid, a.attname AS col, q.constvalue,
+              sum(q.occurences)::float8 AS n
+         FROM pg_qualstats() q
+         JOIN pg_attribute a ON a.attrelid = q.lrelid AND a.attnum = q.lattnum
+        WHERE q.dbid = (SELECT oid FROM pg_database WHERE datname = current_database())
+          AND q.queryid IS NOT NULL AND q.constvalue IS NOT NULL AND q.opno::regoper::text IN ('=', 'pg_catalog.=')
+        GROUP BY 1, 2, 3, 4`,
+    ));
+  } catch {
+    return out; // not created, not preloaded, or not readable by this role
+  }
+  const byOid = new Map(catalog.tables.map((t) => [t.oid, t]));
+  for (const r of rows) {
+    const t = byOid.get(Number(r.relid));
+    const value = parseConstValue(String(r.constvalue));
+    if (!t || value === null) continue;
+    const perQuery = out.get(r.queryid) ?? new Map();
+    const key = `${t.schema}.${t.name}.${r.col}`;
+    perQuery.set(key, [...(perQuery.get(key) ?? []), { value, count: Number(r.n) }]);
+    out.set(r.queryid, perQuery);
+  }
+  return out;
 }
 
 async function readWorkload(client: pg.Client, opts: AdviseOptions): Promise<{ statements: WorkloadStatement[]; window: AdviseResult['window'] }> {
@@ -249,6 +281,8 @@ export async function adviseClient(client: pg.Client, opts: AdviseOptions = {}):
   const catalog = await readCatalog(client);
   const existing = await readIndexes(client);
   const activity = await readTableActivity(client);
+  const qualstatsReady = inspection.extensions.pg_qualstats.installed && !!inspection.extensions.pg_qualstats.preloaded;
+  const observed = qualstatsReady ? await readObservedValues(client, catalog) : new Map<string, ObservedValues>();
   const perDay = DAY / window.seconds;
   const minCalls = opts.minCalls ?? 1;
   const minBaseline = opts.minBaselineCost ?? 100;
@@ -302,7 +336,7 @@ export async function adviseClient(client: pg.Client, opts: AdviseOptions = {}):
         id: p.stmt.queryid,
         sql: p.stmt.query,
         paramCount: p.shape.paramCount,
-        scenarios: paramScenarios(p.shape, catalog),
+        scenarios: paramScenarios(p.shape, catalog, { observed: observed.get(p.stmt.queryid) }),
       };
       try {
         const r = await explainRobust(session, target);
@@ -501,6 +535,11 @@ export async function adviseClient(client: pg.Client, opts: AdviseOptions = {}):
         warnings,
       },
       candidatesEvaluated: costed.length,
+      parameterValues: {
+        observed: analyzed.filter((a) => a.target.scenarios?.[0]?.source === 'observed').length,
+        statistics: analyzed.filter((a) => a.target.scenarios?.[0]?.source === 'statistics').length,
+        generic: analyzed.filter((a) => !a.target.scenarios?.length).length,
+      },
     };
   } finally {
     await closeHypoSession(session);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeQuery } from './candidates';
-import { paramScenarios } from './param-values';
+import { paramScenarios, parseConstValue } from './param-values';
 import { parseSql } from './parse-sql';
 import type { Catalog } from './types';
 
@@ -60,5 +60,25 @@ describe('paramScenarios', () => {
     expect(await scenarios('SELECT * FROM leads WHERE id = $1')).toEqual([]);
     expect(await scenarios('SELECT * FROM leads WHERE status = $1 AND email = $2')).toEqual([]);
     expect(await scenarios('SELECT * FROM leads WHERE status = 1')).toEqual([]);
+  });
+});
+
+describe('observed values (pg_qualstats)', () => {
+  it('parses constvalue text', () => {
+    expect(parseConstValue("'new'::text")).toBe('new');
+    expect(parseConstValue("'O''Brien'::character varying")).toBe("O'Brien");
+    expect(parseConstValue("'2026-06-01 00:00:00+00'::timestamp with time zone")).toBe('2026-06-01 00:00:00+00');
+    expect(parseConstValue('42::integer')).toBe('42');
+    expect(parseConstValue('(-1.5)::numeric')).toBe('-1.5');
+    expect(parseConstValue("ARRAY['a']")).toBeNull();
+  });
+
+  it('prefers the values the application sent over the table distribution', async () => {
+    const shape = analyzeQuery(await parseSql('SELECT * FROM leads WHERE status = $1 ORDER BY created_at LIMIT $2'), catalog);
+    const observed = new Map([
+      ['public.leads.status', [{ value: 'qualified', count: 90 }, { value: 'lost', count: 10 }]],
+    ]);
+    const s = paramScenarios(shape, catalog, { observed });
+    expect(s.map((x) => x.values[0])).toEqual(['qualified', 'qualified', 'lost']);
   });
 });

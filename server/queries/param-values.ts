@@ -14,6 +14,8 @@ export interface ParamScenario {
   name: 'frequent' | 'typical' | 'rare';
   /** Text values for $1..$n (coerced by EXECUTE to the prepared parameter types). */
   values: string[];
+  /** Where the equality values came from: constants the application sent (pg_qualstats) or pg_stats. */
+  source: 'observed' | 'statistics';
 }
 
 const at = (xs: string[], q: number) => xs[Math.min(xs.length - 1, Math.max(0, Math.round(q * (xs.length - 1))))];
@@ -21,7 +23,25 @@ const at = (xs: string[], q: number) => xs[Math.min(xs.length - 1, Math.max(0, M
 /** An array literal '{"a"}' for `= ANY($n)`. */
 const arrayLiteral = (v: string) => `{"${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"}`;
 
-export function paramScenarios(shape: QueryShape, catalog: Catalog, opts: { limit?: number } = {}): ParamScenario[] {
+/** Constants seen for this statement's quals (pg_qualstats): "schema.table.column" → values with how often. */
+export type ObservedValues = Map<string, { value: string; count: number }[]>;
+
+/**
+ * Parses pg_qualstats' constvalue text ('new'::text, 42::integer, '2026-01-01'::date) into the bare value, or null
+ * for anything more complicated.
+ */
+export function parseConstValue(text: string): string | null {
+  const str = /^'((?:[^']|'')*)'(?:::[\w .\[\]"]+)?$/.exec(text.trim());
+  if (str) return str[1].replaceAll("''", "'");
+  const num = /^\(?(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\)?(?:::[\w .]+)?$/i.exec(text.trim());
+  return num ? num[1] : null;
+}
+
+export function paramScenarios(
+  shape: QueryShape,
+  catalog: Catalog,
+  opts: { limit?: number; observed?: ObservedValues } = {},
+): ParamScenario[] {
   if (shape.paramCount === 0) return [];
   const byN = new Map<number, ParamUse>();
   for (const p of shape.params) if (!byN.has(p.n)) byN.set(p.n, p);
@@ -40,6 +60,7 @@ export function paramScenarios(shape: QueryShape, catalog: Catalog, opts: { limi
   }
 
   let skewed = false;
+  let usedObserved = false;
   const build = (which: ParamScenario['name']): string[] | null => {
     const values: string[] = [];
     for (let n = 1; n <= shape.paramCount; n++) {
@@ -53,7 +74,15 @@ export function paramScenarios(shape: QueryShape, catalog: Catalog, opts: { limi
       if (!m) return null;
       if (p.op === '=' || p.op === 'any') {
         let v: string | undefined;
-        if (m.mcv && m.mcv.values.length > 0) {
+        // Values the application actually sent (pg_qualstats) beat the table's own distribution.
+        const seen = opts.observed?.get(`${p.table.schema}.${p.table.name}.${p.column}`);
+        if (seen && seen.length > 0) {
+          skewed = true;
+          usedObserved = true;
+          const sorted = [...seen].sort((a, b) => b.count - a.count);
+          const k = sorted.length - 1;
+          v = sorted[which === 'frequent' ? 0 : which === 'rare' ? k : Math.floor(k / 2)].value;
+        } else if (m.mcv && m.mcv.values.length > 0) {
           skewed = true;
           const k = m.mcv.values.length - 1;
           v = m.mcv.values[which === 'frequent' ? 0 : which === 'rare' ? k : Math.floor(k / 2)];
@@ -75,7 +104,8 @@ export function paramScenarios(shape: QueryShape, catalog: Catalog, opts: { limi
   for (const name of ['frequent', 'typical', 'rare'] as const) {
     const values = build(name);
     if (!values) return [];
-    out.push({ name, values });
+    out.push({ name, values, source: 'statistics' });
   }
+  if (usedObserved) for (const sc of out) sc.source = 'observed';
   return skewed ? out : [];
 }

@@ -227,6 +227,33 @@ describe('advisor', () => {
   });
 });
 
+describe('parameter values', () => {
+  it('costs with the constants pg_qualstats saw, and finds the index a skewed filter needs', async () => {
+    await db.query('CREATE EXTENSION pg_qualstats');
+    await db.query(`CREATE TABLE tickets (id int, status text, created_at timestamptz, body text)`);
+    // 99 % closed, 1 % open: the generic plan's "1/n_distinct" hides how selective status = 'open' is.
+    await db.query(
+      `INSERT INTO tickets SELECT n, CASE WHEN n % 100 = 0 THEN 'open' ELSE 'closed' END,
+              timestamptz '2026-01-01' + n * interval '1 minute', md5(n::text) FROM generate_series(1, 50000) n`,
+    );
+    await db.query('VACUUM ANALYZE tickets');
+    await resetThisDb();
+    const app = await connect(tdb.url);
+    try {
+      await app.query('SET pg_qualstats.sample_rate = 1');
+      for (let i = 0; i < 15; i++) {
+        await app.query('SELECT * FROM tickets WHERE status = $1 ORDER BY created_at DESC LIMIT 20', ['open']);
+      }
+    } finally {
+      await app.end();
+    }
+    const r = await adviseDatabase(tdb.url, { windowSeconds: 60, hygiene: false });
+    expect(r.parameterValues.observed).toBeGreaterThanOrEqual(1);
+    const t = r.recommendations.find((x) => x.table === 'tickets');
+    expect(t?.columns).toEqual(['status', 'created_at']);
+  });
+});
+
 describe('explain', () => {
   it('EXPLAINs a normalized statement with its generic plan and reports a selective seq scan', async () => {
     const r = await explainStatement(tdb.url, 'SELECT * FROM accounts WHERE score = $1 AND email LIKE $2');
