@@ -8,7 +8,8 @@
 // A Dexter-style per-query baseline (single columns + ordered pairs, 50 % rule, one index per query) is scored the
 // same way for comparison. Last stdout line: {"workloads":[{name, recall, precision, costReductionVsKnown, seconds, …}]}
 //
-// npm run bench:advisor -- [--json] [--only demo,posts,pgbench] [--leads N] [--policies N] [--keep]
+// npm run bench:advisor -- [--json] [--only demo,posts,pgbench] [--leads N] [--policies N] [--keep] [--no-qualstats]
+// (--no-qualstats: no pg_qualstats in the scratch databases, so parameters are costed from pg_stats alone)
 // Postgres: PERFDECK_BENCH_PG (default postgresql://postgres@127.0.0.1:5432), which must be local.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -77,10 +78,10 @@ function rng(seed: number) {
 
 // --- (a) the demo lead-gen database --------------------------------------------------------------------------
 
-function demoWorkload(sizes: { leads: number; policies: number }): Workload {
+function demoWorkload(sizes: { leads: number; policies: number }, qualstats: boolean): Workload {
   return {
     name: 'demo-leadgen',
-    description: `demo/seed.ts (${sizes.leads} leads, ${sizes.policies} policies) with the demo API's own query builders`,
+    description: `demo/seed.ts (${sizes.leads} leads, ${sizes.policies} policies) with the demo API's own query builders${qualstats ? '' : ', without pg_qualstats'}`,
     // docs: demo/lead-query.ts, demo/policy-query.ts and demo/measure.ts name these as the known-right set.
     known: [
       { table: 'leads', alternatives: [['status', 'created_at']] },
@@ -111,6 +112,8 @@ function demoWorkload(sizes: { leads: number; policies: number }): Workload {
       };
       let n = 0;
       await withClient(dsn, async (c) => {
+        // Sample every statement's constants (the default samples 1/max_connections of them).
+        if (qualstats) await c.query('SET pg_qualstats.sample_rate = 1');
         const q = async (s: { sql: string; params: unknown[] }) => {
           await c.query(s.sql, s.params);
           n++;
@@ -355,13 +358,17 @@ interface WorkloadResult {
 
 const fmtRec = (r: Rec) => `${r.table}(${r.columns.join(', ')})`;
 
-async function runWorkload(w: Workload, log: (s: string) => void, keep: boolean): Promise<WorkloadResult> {
+async function runWorkload(w: Workload, log: (s: string) => void, keep: boolean, qualstats: boolean): Promise<WorkloadResult> {
   const db = `pdbench_adv_${w.name.replace(/\W/g, '_')}_${randomBytes(3).toString('hex')}`;
   const admin = dsnFor('postgres');
   const dsn = dsnFor(db);
   await withClient(admin, (c) => c.query(`CREATE DATABASE ${quoteIdent(db)}`));
   try {
-    await withClient(dsn, (c) => c.query('CREATE EXTENSION hypopg; CREATE EXTENSION pg_stat_statements; CREATE EXTENSION pg_trgm'));
+    await withClient(dsn, (c) =>
+      c.query(
+        `CREATE EXTENSION hypopg; CREATE EXTENSION pg_stat_statements; CREATE EXTENSION pg_trgm${qualstats ? '; CREATE EXTENSION pg_qualstats' : ''}`,
+      ),
+    );
     log(`[${w.name}] ${w.description}`);
     let t = performance.now();
     await w.setup(dsn, db);
@@ -450,11 +457,12 @@ async function main() {
       leads: { type: 'string', default: '300000' },
       policies: { type: 'string', default: '100000' },
       keep: { type: 'boolean', default: false },
+      'no-qualstats': { type: 'boolean', default: false },
     },
   });
   assertLocal();
   const workloads = [
-    demoWorkload({ leads: Number(values.leads), policies: Number(values.policies) }),
+    demoWorkload({ leads: Number(values.leads), policies: Number(values.policies) }, !values['no-qualstats']),
     postsWorkload,
     pgbenchWorkload,
   ].filter((w) => !values.only || values.only.split(',').some((o) => w.name.includes(o.trim())));
@@ -463,7 +471,7 @@ async function main() {
   const results: WorkloadResult[] = [];
   for (const w of workloads) {
     try {
-      const r = await runWorkload(w, log, values.keep);
+      const r = await runWorkload(w, log, values.keep, !values['no-qualstats']);
       results.push(r);
       log(
         `[${w.name}] recall ${r.recall}, precision ${r.precision}, cost reduction vs known-right ${r.costReductionVsKnown}, ` +
