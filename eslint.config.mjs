@@ -10,7 +10,7 @@ const PURE_FILES = [
   'server/jobs/registry.ts',
   'server/loadtest/{weights,schedule,histogram,assertions,regression,k6,k6-threshold,schema,presets,summary}.ts',
   'server/queries/{candidates,select,plan-findings,deltas,types,ddl,sql-ident,parse-sql,hygiene-rules,score}.ts',
-  'server/webvitals/{budgets-to-assertions,median,extract,schema,pages,gate}.ts',
+  'server/webvitals/{budgets-to-assertions,median,extract,schema,pages,gate,run-progress,compare,budget-form,board}.ts',
 ];
 
 export default tseslint.config(

@@ -20,9 +20,9 @@ import {
   type GateArgs,
   type GatePageOutcome,
 } from '../server/webvitals/gate';
-import { prepareGateCredentials, signIn } from '../server/webvitals/gate-user';
+import { gateRole, prepareGateCredentials, signIn } from '../server/webvitals/gate-user';
 import { auditPages, findExistingPages } from '../server/webvitals/lighthouse-runner';
-import { selectAuditedPages, type AuditedPageSpec } from '../server/webvitals/pages';
+import { pagesForRole, selectAuditedPages, type AuditedPageSpec } from '../server/webvitals/pages';
 import { defaultBudgets, type Budget } from '../server/webvitals/schema';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
@@ -296,7 +296,10 @@ async function main(): Promise<number> {
   const cookie = await signIn(baseUrl, creds);
   log(`signed in as ${creds.email}`);
 
-  const pages = await discoverPages(baseUrl, selectAuditedPages(args.pages), cookie);
+  const role = await gateRole(creds);
+  const { allowed, skipped: needRole } = pagesForRole(selectAuditedPages(args.pages), role);
+  for (const p of needRole) log(`skipping ${p.path}: needs the ${p.minRole} role (signed in as a ${role})`);
+  const pages = await discoverPages(baseUrl, allowed, cookie);
   if (!pages.length) {
     log('no page answered 200; nothing to audit');
     out(JSON.stringify(summarizeGate([])));

@@ -20,7 +20,7 @@ export const NAV: { section: string; items: NavItem[] }[] = [
     items: [
       { href: '/load-tests', label: 'Load tests', built: false },
       { href: '/queries', label: 'Queries', built: false },
-      { href: '/web-budgets', label: 'Web budgets', built: false },
+      { href: '/web-budgets', label: 'Web budgets', built: true },
       { href: '/roadmap#slos', label: 'SLOs & alerts', built: false },
       { href: '/roadmap#rightsizing', label: 'Right-sizing', built: false },
       { href: '/roadmap#cache', label: 'Cache', built: false },

@@ -3,7 +3,7 @@
 // run, so no password has to be stored anywhere. A viewer sees every page the gate audits and can change nothing.
 import { hashPassword } from 'better-auth/crypto';
 import { recordAudit } from '../audit/service';
-import { SYSTEM_ACTOR } from '../auth/roles';
+import { isRole, SYSTEM_ACTOR, type Role } from '../auth/roles';
 import { db } from '../db';
 import { ensureUser, generatePassword } from '../users/service';
 
@@ -60,4 +60,13 @@ export async function signIn(baseUrl: string, creds: Pick<GateCredentials, 'emai
   const cookies = res.headers.getSetCookie().map((c) => c.split(';')[0]).filter(Boolean);
   if (!cookies.length) throw new Error(`Sign-in as ${creds.email} returned no session cookie`);
   return cookies.join('; ');
+}
+
+/**
+ * The role the gate's session will have (the gate viewer's is viewer unless an admin changed it). Pages that need
+ * a higher role are skipped rather than audited as their "needs the admin role" notice.
+ */
+export async function gateRole(creds: Pick<GateCredentials, 'email'>): Promise<Role> {
+  const user = await db().user.findUnique({ where: { email: creds.email }, select: { role: true } });
+  return user && isRole(user.role) ? user.role : 'viewer';
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AUDITED_PAGES, selectAuditedPages } from './pages';
+import { AUDITED_PAGES, pagesForRole, selectAuditedPages } from './pages';
 
 describe('AUDITED_PAGES', () => {
   it('lists the console pages once each, with sign-in audited signed out', () => {
@@ -24,5 +24,19 @@ describe('selectAuditedPages', () => {
       { path: '/overview', signedIn: true },
       { path: '/new-page', signedIn: true },
     ]);
+  });
+});
+
+describe('pagesForRole', () => {
+  it('skips admin-only pages for lesser roles (they would measure a notice, not the page)', () => {
+    const { allowed, skipped } = pagesForRole(AUDITED_PAGES, 'viewer');
+    expect(skipped.map((p) => p.path).sort()).toEqual(['/audit', '/settings/users']);
+    expect(allowed.map((p) => p.path)).toContain('/web-budgets');
+    expect(pagesForRole(AUDITED_PAGES, 'approver').skipped).toHaveLength(2);
+    expect(pagesForRole(AUDITED_PAGES, 'admin')).toEqual({ allowed: AUDITED_PAGES, skipped: [] });
+  });
+
+  it('keeps pages chosen on the command line that are not in the list', () => {
+    expect(pagesForRole(selectAuditedPages('/new,/audit'), 'operator')).toEqual({ allowed: [{ path: '/new', signedIn: true }], skipped: [{ path: '/audit', signedIn: true, minRole: 'admin' }] });
   });
 });

@@ -295,3 +295,41 @@ export async function findLatestResults(formFactor: FormFactor): Promise<Lightho
   });
   return rows.map(toResultDto);
 }
+
+/** Commit of each run, for labelling results that came from different runs. */
+export async function findRunCommits(ids: readonly string[]): Promise<Map<string, string | null>> {
+  if (!ids.length) return new Map();
+  const rows = await db().lighthouseRun.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, commitSha: true } });
+  return new Map(rows.map((r) => [r.id, r.commitSha]));
+}
+
+export interface TrendPointRow {
+  runId: string;
+  createdAt: string;
+  commitSha: string | null;
+  score: number | null;
+  lcpMs: number | null;
+  cls: number | null;
+  tbtMs: number | null;
+  scriptBytes: number | null;
+}
+
+/** A page's newest results with just the charted columns, newest first. */
+export async function findPageTrendPoints(page: string, formFactor: FormFactor, limit: number): Promise<TrendPointRow[]> {
+  const rows = await db().lighthouseResult.findMany({
+    where: { page, formFactor },
+    orderBy: { createdAt: 'desc' },
+    take: limit,
+    select: { runId: true, createdAt: true, score: true, lcpMs: true, cls: true, tbtMs: true, scriptBytes: true, run: { select: { commitSha: true } } },
+  });
+  return rows.map((r) => ({
+    runId: r.runId,
+    createdAt: r.createdAt.toISOString(),
+    commitSha: r.run.commitSha,
+    score: r.score,
+    lcpMs: r.lcpMs,
+    cls: r.cls,
+    tbtMs: r.tbtMs,
+    scriptBytes: r.scriptBytes,
+  }));
+}

@@ -4,16 +4,19 @@ import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
 import { recordAudit } from '../audit/service';
 import { authorize } from '../auth/authorize';
-import type { Actor } from '../auth/roles';
+import type { Actor, Role } from '../auth/roles';
 import { db } from '../db';
 import { env } from '../env';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import { enqueue } from '../jobs/enqueue';
+import { buildBoard, type BoardRow } from './board';
 import { evaluatePageResult, type PageBudgetEvaluation } from './budgets-to-assertions';
-import { prepareGateCredentials, signIn } from './gate-user';
+import { compareRunResults, type RunComparison } from './compare';
+import { gateRole, prepareGateCredentials, signIn } from './gate-user';
 import { auditPages, findExistingPages, type PageAudit } from './lighthouse-runner';
-import { AUDITED_PAGES, selectAuditedPages } from './pages';
+import { AUDITED_PAGES, pagesForRole, selectAuditedPages } from './pages';
 import * as repo from './repo';
+import { describeRunProgress, type RunProgress } from './run-progress';
 import {
   budgetSchema,
   createRunInputSchema,
@@ -175,6 +178,9 @@ export interface ExecuteRunOptions {
    * the run's `pages` is narrowed to what was audited. The gate discovers pages itself and leaves this off.
    */
   skipMissingPages?: boolean;
+  /** Role of the session in `cookie`: pages that need a higher role are dropped like missing pages (they would only
+   * show a "needs the admin role" notice). */
+  role?: Role;
 }
 
 export type PageOutcome =
@@ -205,12 +211,18 @@ export async function executeRun(runId: string, opts: ExecuteRunOptions): Promis
   try {
     const budgets = await loadEffectiveBudgets(formFactor);
     let pages = selectAuditedPages(run.pages.join(','));
+    const requested = pages.length;
+    if (opts.role) {
+      const { allowed, skipped } = pagesForRole(pages, opts.role);
+      if (!allowed.length) throw new Error(`${skipped.map((p) => p.path).join(', ')} need${skipped.length === 1 ? 's' : ''} a role the audit does not sign in with (${opts.role})`);
+      pages = allowed;
+    }
     if (opts.skipMissingPages) {
       const { found } = await findExistingPages(opts.baseUrl, pages, opts.cookie);
       if (!found.length) throw new Error(`None of ${pages.map((p) => p.path).join(', ')} answered 200 at ${opts.baseUrl}`);
       pages = pages.filter((p) => found.some((f) => f.path === p.path));
-      await repo.updateRun(runId, { pages: pages.map((p) => p.path) });
     }
+    if (pages.length !== requested) await repo.updateRun(runId, { pages: pages.map((p) => p.path) });
     let lastProgressWrite = 0;
     const audits: PageAudit[] = await auditPages({
       baseUrl: opts.baseUrl,
@@ -290,13 +302,16 @@ export async function runAuditJob(
 ): Promise<{ status: string; pass: boolean; pages: number; failed: number }> {
   const baseUrl = env().PERFDECK_URL;
   let cookie: string;
+  let role: Role;
   try {
-    cookie = await signIn(baseUrl, await prepareGateCredentials());
+    const creds = await prepareGateCredentials();
+    cookie = await signIn(baseUrl, creds);
+    role = await gateRole(creds);
   } catch (err) {
     await repo.transitionRun(runId, ['queued'], { status: 'failed', finishedAt: new Date(), error: (err as Error).message.slice(0, 4000) });
     throw err;
   }
-  const s = await executeRun(runId, { baseUrl, cookie, progress: ctx.progress, signal: ctx.signal, skipMissingPages: true });
+  const s = await executeRun(runId, { baseUrl, cookie, role, progress: ctx.progress, signal: ctx.signal, skipMissingPages: true });
   return { status: s.status, pass: s.pass, pages: s.outcomes.length, failed: s.outcomes.filter((o) => !o.ok || !o.evaluation.pass).length };
 }
 
@@ -307,4 +322,48 @@ export async function abandonRun(runId: string): Promise<void> {
     finishedAt: new Date(),
     error: 'The audit stopped before it finished (worker or gate process exited)',
   });
+}
+
+// ─── the console page (reads composed for /web-budgets) ───
+
+export interface BudgetBoard {
+  formFactor: FormFactor;
+  rows: BoardRow[];
+  /** No budget rows exist for this form factor, so the documented defaults judge it. */
+  budgetsAreDefaults: boolean;
+}
+
+/** Each page's latest result for a form factor, judged against the budget that governs it now. */
+export async function getBudgetBoard(actor: Actor, formFactor: FormFactor): Promise<BudgetBoard> {
+  authorize(actor, 'viewer');
+  const ff = parse(formFactorSchema, formFactor);
+  const [results, rows] = await Promise.all([repo.findLatestResults(ff), repo.findBudgets(ff)]);
+  const budgets = rows.length ? rows : defaultBudgets().filter((b) => b.formFactor === ff);
+  const commits = await repo.findRunCommits(results.map((r) => r.runId));
+  return { formFactor: ff, rows: buildBoard(results, budgets, commits, ff), budgetsAreDefaults: rows.length === 0 };
+}
+
+export type TrendPoint = repo.TrendPointRow;
+
+/** Per page, its last `limit` results (oldest first, ready to chart) for the pages that have any. */
+export async function getPageTrends(actor: Actor, formFactor: FormFactor, pages: readonly string[], limit = 20): Promise<Record<string, TrendPoint[]>> {
+  authorize(actor, 'viewer');
+  const ff = parse(formFactorSchema, formFactor);
+  const n = Math.min(Math.max(limit, 2), 100);
+  const entries = await Promise.all(pages.map(async (p) => [p, (await repo.findPageTrendPoints(p, ff, n)).reverse()] as const));
+  return Object.fromEntries(entries.filter(([, points]) => points.length > 0));
+}
+
+export type LighthouseRunProgressDto = LighthouseRunDto & { detail: RunProgress };
+
+/** A run as the progress bar needs it: pages done of total and the page being audited. */
+export async function getRunProgress(actor: Actor, runId: string): Promise<LighthouseRunProgressDto> {
+  const run = await getRun(actor, runId);
+  const { results: _results, ...dto } = run;
+  return { ...dto, detail: describeRunProgress(run) };
+}
+
+export async function compareRuns(actor: Actor, aId: string, bId: string): Promise<RunComparison> {
+  const [a, b] = await Promise.all([getRun(actor, aId), getRun(actor, bId)]);
+  return compareRunResults(a, b);
 }
