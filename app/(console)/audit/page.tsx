@@ -4,7 +4,9 @@ import { Card, EmptyState, PageHeader } from '@/components/ui/card';
 import { Table, Td } from '@/components/ui/table';
 import { Time } from '@/components/ui/time';
 import { listAudit } from '@/server/audit/service';
+import { roleAtLeast } from '@/server/auth/roles';
 import { requireActor } from '@/server/auth/session';
+import { AdminOnly } from '../_components/admin-only';
 
 export const metadata: Metadata = { title: 'Audit log' };
 
@@ -15,6 +17,7 @@ function Json({ value }: { value: unknown }) {
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<{ before?: string }> }) {
   const actor = await requireActor();
+  if (!roleAtLeast(actor.role, 'admin')) return <AdminOnly title="Audit log" role={actor.role} />;
   const { before } = await searchParams;
   const { rows, nextBeforeId } = await listAudit(actor, { beforeId: before, limit: 50 });
   return (

@@ -13,32 +13,33 @@ export const metadata: Metadata = { title: 'Overview' };
 
 function HealthTile({ name, h }: { name: string; h: DependencyHealth }) {
   return (
-    <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid={`health-${name.toLowerCase()}`}>
+    <div className={`${TILE} border border-slate-200 bg-white shadow-sm`} data-testid={`health-${name.toLowerCase()}`}>
       <div className="flex items-center justify-between">
         <p className="text-sm font-medium text-slate-700">{name}</p>
         <StatusBadge status={h.status} />
       </div>
-      <p className="mt-2 text-sm text-slate-600">{h.detail}</p>
-      {h.latencyMs !== undefined && <p className="mt-1 text-xs tabular-nums text-slate-500">{h.latencyMs} ms</p>}
+      <p className="mt-2 truncate text-sm text-slate-600" title={h.detail}>
+        {h.detail}
+      </p>
+      <p className="mt-1 h-4 text-xs tabular-nums text-slate-500">{h.latencyMs !== undefined ? `${h.latencyMs} ms` : ''}</p>
     </div>
   );
 }
 
 async function HealthPanel() {
   const health = await getHealth();
+  const workers = health.workers.list.map((w) => `${w.hostname}:${w.pid} (${w.alive ? 'alive' : 'silent'}, seen ${ago(w.lastSeenAt)}; ${w.queues.join(', ')})`).join(' · ');
   return (
     <div>
-      <div className="grid gap-4 sm:grid-cols-3">
+      <div className={HEALTH_GRID}>
         <HealthTile name="Postgres" h={health.postgres} />
         <HealthTile name="Redis" h={health.redis} />
         <HealthTile name="Workers" h={health.workers} />
       </div>
-      {health.workers.list.length > 0 && (
-        <p className="mt-2 text-xs text-slate-500">
-          Workers:{' '}
-          {health.workers.list.map((w) => `${w.hostname}:${w.pid} (${w.alive ? 'alive' : 'silent'}, seen ${ago(w.lastSeenAt)}; ${w.queues.join(', ')})`).join(' · ')}
-        </p>
-      )}
+      {/* Always one line, so the row is as tall as its skeleton whatever the worker list says. */}
+      <p className={`${WORKERS_LINE} text-slate-500`} title={workers || undefined}>
+        {workers ? `Workers: ${workers}` : ''}
+      </p>
     </div>
   );
 }
@@ -73,19 +74,43 @@ async function TargetsPanel() {
 
 const Skeleton = ({ h }: { h: string }) => <div className={`${h} animate-pulse rounded-lg bg-slate-200/60`} />;
 
+// The streamed health row replaces its fallback; any difference in height would shift the Targets card below it
+// (CLS). Tiles and the workers line have fixed heights, and the fallback is the same grid, so the two always match,
+// at every breakpoint (three tiles stacked on a phone, one row from sm up).
+const TILE = 'h-[7.5rem] overflow-hidden rounded-lg p-4';
+const HEALTH_GRID = 'grid gap-4 sm:grid-cols-3';
+const WORKERS_LINE = 'mt-2 h-4 truncate text-xs';
+
+function HealthSkeleton() {
+  return (
+    <div aria-busy="true" aria-label="Checking dependencies">
+      <div className={HEALTH_GRID}>
+        {[0, 1, 2].map((i) => (
+          <div key={i} className={`${TILE} animate-pulse bg-slate-200/60`} />
+        ))}
+      </div>
+      <p className={WORKERS_LINE} />
+    </div>
+  );
+}
+
 export default async function OverviewPage() {
   await requireActor();
   return (
     <>
       <PageHeader title="Overview" description="Health of Perfdeck's own dependencies and the targets it watches." />
       <div className="space-y-6">
-        <Suspense fallback={<Skeleton h="h-[104px]" />}>
+        <Suspense fallback={<HealthSkeleton />}>
           <HealthPanel />
         </Suspense>
         <Card title="Targets">
-          <Suspense fallback={<Skeleton h="h-24" />}>
-            <TargetsPanel />
-          </Suspense>
+          {/* Last on the page, so its growth moves nothing; the min-height keeps the common case (a few targets or
+              the empty state) from growing at all. */}
+          <div className="min-h-32">
+            <Suspense fallback={<Skeleton h="h-32" />}>
+              <TargetsPanel />
+            </Suspense>
+          </div>
         </Card>
       </div>
     </>

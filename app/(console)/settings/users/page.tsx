@@ -5,16 +5,19 @@ import { ActionForm, Field, Select, SubmitButton } from '@/components/ui/form';
 import { Table, Td } from '@/components/ui/table';
 import { Time } from '@/components/ui/time';
 import { authorize } from '@/server/auth/authorize';
-import { ROLES, ROLE_DESCRIPTIONS } from '@/server/auth/roles';
+import { ROLES, ROLE_DESCRIPTIONS, roleAtLeast } from '@/server/auth/roles';
 import { requireActor } from '@/server/auth/session';
 import { listUsers } from '@/server/users/service';
+import { AdminOnly } from '../../_components/admin-only';
 import { createUserAction, toggleDisabledAction, updateRoleAction } from './actions';
 
 export const metadata: Metadata = { title: 'Users' };
 const roleOptions = ROLES.map((r) => ({ value: r, label: r }));
 
 export default async function UsersPage() {
-  const actor = authorize(await requireActor(), 'admin');
+  const signedIn = await requireActor();
+  if (!roleAtLeast(signedIn.role, 'admin')) return <AdminOnly title="Users and roles" role={signedIn.role} />;
+  const actor = authorize(signedIn, 'admin');
   const users = await listUsers(actor);
   return (
     <>
