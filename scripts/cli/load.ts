@@ -3,7 +3,7 @@
 // With --json, stdout's last line is exactly one JSON object. Only loopback targets unless --allow-host is given.
 import { parseArgs } from 'node:util';
 import { ZodError } from 'zod';
-import { LoadTargetError, checkTarget, runLoad } from '../../server/loadtest/engine';
+import { LoadTargetError, checkTarget, isLoopbackHost, runLoad } from '../../server/loadtest/engine';
 import { parseDurationSec } from '../../server/loadtest/schedule';
 import { HTTP_METHODS, describeSpecErrors, scenarioSpecSchema, type LoadResult, type PercentileSummary, type ScenarioSpec } from '../../server/loadtest/schema';
 
@@ -76,8 +76,18 @@ export function parseLoadArgs(argv: string[]): LoadArgs | 'help' {
   if ((values.rate === undefined) === (values.vus === undefined)) throw new UsageError('give exactly one of --rate (open model) or --vus (closed model)');
   if (!values.duration) throw new UsageError('--duration is required (e.g. 30s or 2m)');
 
-  const allowedHosts = values['allow-host']?.length ? [...values['allow-host'], '127.0.0.1', 'localhost', '::1'] : undefined;
   let url: URL;
+  let allowedHosts: string[] | undefined;
+  try {
+    url = new URL(values.url);
+  } catch {
+    throw new UsageError(`--url is not a valid URL: "${values.url}"`);
+  }
+  // Loopback is always fine; anything else only when named with --allow-host.
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  allowedHosts = isLoopbackHost(host) ? undefined : (values['allow-host'] ?? []);
+  if (allowedHosts && !allowedHosts.some((h) => h.toLowerCase() === host.toLowerCase()))
+    throw new UsageError(`${host} is not a loopback address; to load-test it, add --allow-host ${host}`);
   try {
     url = checkTarget(values.url, allowedHosts);
   } catch (e) {

@@ -1033,7 +1033,7 @@ class Engine {
         ? evaluateAssertions(this.spec.assertions, this.recorder.assertionSummary(elapsedSec))
         : [];
     return {
-      startedAt: Math.round(Date.now() - (performance.now() - this.t0)),
+      startedAt: this.opts.startAt ?? Math.round(Date.now() - (performance.now() - this.t0)),
       elapsedSec,
       requests,
       rps: requests / elapsedSec,
