@@ -77,7 +77,6 @@ export function parseLoadArgs(argv: string[]): LoadArgs | 'help' {
   if (!values.duration) throw new UsageError('--duration is required (e.g. 30s or 2m)');
 
   let url: URL;
-  let allowedHosts: string[] | undefined;
   try {
     url = new URL(values.url);
   } catch {
@@ -85,7 +84,7 @@ export function parseLoadArgs(argv: string[]): LoadArgs | 'help' {
   }
   // Loopback is always fine; anything else only when named with --allow-host.
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  allowedHosts = isLoopbackHost(host) ? undefined : (values['allow-host'] ?? []);
+  const allowedHosts = isLoopbackHost(host) ? undefined : (values['allow-host'] ?? []);
   if (allowedHosts && !allowedHosts.some((h) => h.toLowerCase() === host.toLowerCase()))
     throw new UsageError(`${host} is not a loopback address; to load-test it, add --allow-host ${host}`);
   try {

@@ -32,6 +32,8 @@ describe('scenario spec validation', () => {
     expect(bad({ method: 'FETCH' })[0]).toContain('method must be one of GET, POST');
     expect(bad({ path: 'api' })[0]).toContain('path must start with "/"');
     expect(bad({ path: '/a b' })[0]).toContain('spaces');
+    expect(bad({ path: '/café' })[0]).toContain('percent-encode');
+    expect(bad({ headers: { 'X-A': 'a\r\nInjected: 1' } })[0]).toContain('line breaks');
     expect(bad({ headers: { Host: 'x' } })[0]).toContain('set by the load engine');
     expect(bad({ headers: { 'Bad Name': 'x' } })[0]).toContain('not a valid HTTP header name');
     expect(bad({ body: '{"a":' })[0]).toContain('body must be JSON');

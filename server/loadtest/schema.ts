@@ -42,7 +42,8 @@ export const endpointSchema = z.object({
     .min(1, { error: 'path is required' })
     .max(2048, { error: 'path must be at most 2048 characters' })
     .refine((p) => p.startsWith('/'), { error: 'path must start with "/" (it is appended to the target base URL)' })
-    .refine((p) => !/[\s\u0000-\u001f\u007f]/.test(p), { error: 'path must not contain spaces or control characters' }),
+    .refine((p) => ![...p].some((ch) => ch <= ' ' || ch === '\u007f'), { error: 'path must not contain spaces or control characters' })
+    .refine((p) => ![...p].some((ch) => ch > '\u007f'), { error: 'path must be ASCII: percent-encode other characters (é → %C3%A9)' }),
   headers: z
     .record(z.string(), z.string({ error: 'header values must be text' }))
     .optional()
@@ -51,7 +52,8 @@ export const endpointSchema = z.object({
         if (!HEADER_NAME.test(k)) ctx.addIssue({ code: 'custom', message: `header name "${k}" is not a valid HTTP header name` });
         else if (RESERVED_HEADERS.has(k.toLowerCase()))
           ctx.addIssue({ code: 'custom', message: `header "${k}" is set by the load engine and cannot be overridden` });
-        if (/[\r\n\u0000]/.test(v)) ctx.addIssue({ code: 'custom', message: `header "${k}" must not contain line breaks` });
+        if (v.includes('\r') || v.includes('\n') || v.includes('\u0000')) ctx.addIssue({ code: 'custom', message: `header "${k}" must not contain line breaks` });
+        else if ([...v].some((ch) => ch > '\u00ff')) ctx.addIssue({ code: 'custom', message: `header "${k}" must use Latin-1 characters only` });
       }
     }),
   body: z
