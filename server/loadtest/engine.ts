@@ -583,7 +583,8 @@ class Engine {
   private picker: WeightedPicker | null = null;
   private localSeq = 0;
   private schedTimer: NodeJS.Timeout | null = null;
-  private timers: NodeJS.Timeout[] = [];
+  private secTimer: NodeJS.Timeout | null = null;
+  private endTimer: NodeJS.Timeout | null = null;
   private intervals: NodeJS.Timeout[] = [];
   private second = 0;
   private lastSecond = 0;
@@ -874,7 +875,7 @@ class Engine {
     if (this.second < this.lastSecond) this.emitSecond();
     if ((this.phase as Phase) === 'done' || this.second >= this.lastSecond) return; // emitSecond may abort
     const next = this.t0 + (this.second + 1) * 1000 - performance.now();
-    this.timers.push(setTimeout(this.secondTick, next > 0 ? next : 0));
+    this.secTimer = setTimeout(this.secondTick, next > 0 ? next : 0);
   };
 
   private warmConnections(n: number): Promise<void> {
@@ -927,8 +928,8 @@ class Engine {
       this.endAt = this.t0 + this.plan.durationSec * 1000;
       this.lastSecond = Math.max(1, Math.ceil(this.plan.durationSec - 1e-9)) - 1;
       this.intervals.push(setInterval(this.sweep, Math.max(5, Math.min(100, this.spec.timeoutMs / 10))));
-      this.timers.push(setTimeout(this.secondTick, Math.max(0, this.t0 + 1000 - performance.now())));
-      this.timers.push(setTimeout(() => this.beginDrain(), Math.max(0, this.endAt - performance.now())));
+      this.secTimer = setTimeout(this.secondTick, Math.max(0, this.t0 + 1000 - performance.now()));
+      this.endTimer = setTimeout(() => this.beginDrain(), Math.max(0, this.endAt - performance.now()));
       const now = performance.now();
       if (this.plan.kind === 'open') {
         this.cursor = openCursor(this.plan);
@@ -973,7 +974,7 @@ class Engine {
     }
     if (this.busy <= 0) return this.finish();
     // In-flight requests get up to their timeout (the sweeper fails them); this is only a safety net.
-    this.timers.push(setTimeout(() => this.finish(), this.spec.timeoutMs + 250));
+    this.endTimer = setTimeout(() => this.finish(), this.spec.timeoutMs + 250);
   }
 
   private finish(): void {
@@ -1013,7 +1014,8 @@ class Engine {
 
   private cleanup(): void {
     if (this.schedTimer) clearTimeout(this.schedTimer);
-    for (const t of this.timers) clearTimeout(t);
+    if (this.secTimer) clearTimeout(this.secTimer);
+    if (this.endTimer) clearTimeout(this.endTimer);
     for (const t of this.intervals) clearInterval(t);
     for (const vu of this.vus) if (vu.timer) clearTimeout(vu.timer);
     for (const c of this.conns.slice()) {
