@@ -152,6 +152,27 @@ describe('advisor', () => {
     expect(after.rows[0].n).toBe(before.rows[0].n);
   });
 
+  it("takes a caller's pg.Client and an explicit workload, and restores the client's session settings", async () => {
+    const client = await connect(tdb.url);
+    try {
+      await client.query("SET statement_timeout = '123s'");
+      const r = await adviseDatabase(client, {
+        workload: [{ queryid: 'w1', query: 'SELECT note FROM posts WHERE blog_id = $1', calls: 500, meanMs: 8 }],
+        windowSeconds: 3600,
+        hygiene: false,
+      });
+      expect(r.recommendations.map((x) => `${x.table}(${x.columns.join(', ')})`)).toEqual(['posts(blog_id)']);
+      expect(r.recommendations[0].queries[0]).toMatchObject({ queryid: 'w1', callsPerDay: 12_000 });
+      const { rows } = await client.query(
+        "SELECT current_setting('statement_timeout') AS st, current_setting('default_transaction_read_only') AS ro",
+      );
+      expect(rows[0]).toEqual({ st: '123s', ro: 'off' });
+      await client.query('CREATE TEMP TABLE still_writable (x int)'); // the session is not left read-only
+    } finally {
+      await client.end();
+    }
+  });
+
   it('applies a recommendation with progress and verifies that the plan uses it', async () => {
     const pair = recs.find((r) => r.columns.length === 2)!;
     const progress: ApplyProgress[] = [];
