@@ -58,7 +58,8 @@ export function progressFraction(row: { phase: string; blocks_done?: number; blo
 }
 
 // Names come from the target's catalog: no control characters (a newline would end the comment).
-const commentSafe = (s: string) => s.replace(/[\u0000-\u001f\u007f]+/g, ' ');
+const commentSafe = (s: string) =>
+  [...s].map((ch) => (ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f ? ' ' : ch)).join('').replace(/ {2,}/g, ' ');
 
 const stamp = (d: Date) =>
   `${d.getUTCFullYear()}${String(d.getUTCMonth() + 1).padStart(2, '0')}${String(d.getUTCDate()).padStart(2, '0')}` +

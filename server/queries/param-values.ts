@@ -31,7 +31,7 @@ export type ObservedValues = Map<string, { value: string; count: number }[]>;
  * for anything more complicated.
  */
 export function parseConstValue(text: string): string | null {
-  const str = /^'((?:[^']|'')*)'(?:::[\w .\[\]"]+)?$/.exec(text.trim());
+  const str = /^'((?:[^']|'')*)'(?:::[\w .[\]"]+)?$/.exec(text.trim());
   if (str) return str[1].replaceAll("''", "'");
   const num = /^\(?(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)\)?(?:::[\w .]+)?$/i.exec(text.trim());
   return num ? num[1] : null;
