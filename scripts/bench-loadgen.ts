@@ -1,6 +1,6 @@
 // Benchmark: requests per generator CPU-second of Perfdeck's load engine vs autocannon and wrk.
 //
-//   npm run bench:loadgen -- [--rounds 3] [--seconds 5] [--connections 50] [--json]
+//   npm run bench:loadgen -- [--rounds 3] [--seconds 5] [--connections 50] [--undici] [--json]
 //
 // A trivial keep-alive HTTP server runs in its own child process (so its CPU is not charged to any generator).
 // Each round runs the three generators one after another, in a rotated order (interleaving spreads machine noise
@@ -9,6 +9,7 @@
 //   ours       — child process, process.cpuUsage() delta around runLoad() (excludes Node/tsx start-up)
 //   autocannon — child process, its programmatic API (same code path as its CLI) with the same cpuUsage() delta
 //   wrk        — /usr/bin/time -f '%U %S' (a C binary: start-up is negligible)
+//   undici     — only with --undici: a plain undici Pool loop, the design alternative we measured against
 // Progress lines go to stdout; the LAST line is one JSON object.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -51,6 +52,29 @@ autocannon({ url, connections: Number(connections), duration: Number(duration) }
   const cpu = process.cpuUsage(cpu0);
   const elapsedSec = Number(process.hrtime.bigint() - t0) / 1e9;
   console.log(JSON.stringify({ requests: res.requests.total, cpuSec: (cpu.user + cpu.system) / 1e6, elapsedSec, non2xx: res.non2xx, errors: res.errors }));
+});
+`;
+
+// Optional comparison (--undici): the other engine design we measured, a plain undici Pool keep-alive loop.
+const UNDICI_CODE = `
+const { Pool } = require('undici');
+const [url, connections, duration] = process.argv.slice(1);
+const pool = new Pool(url, { connections: Number(connections) });
+const cpu0 = process.cpuUsage();
+const t0 = Date.now();
+const end = t0 + Number(duration) * 1000;
+let requests = 0;
+async function loop() {
+  while (Date.now() < end) {
+    const { body } = await pool.request({ path: '/', method: 'GET' });
+    await body.dump();
+    requests++;
+  }
+}
+Promise.all(Array.from({ length: Number(connections) }, loop)).then(async () => {
+  const cpu = process.cpuUsage(cpu0);
+  console.log(JSON.stringify({ requests, cpuSec: (cpu.user + cpu.system) / 1e6, elapsedSec: (Date.now() - t0) / 1000 }));
+  await pool.close();
 });
 `;
 
@@ -108,6 +132,12 @@ async function runAutocannon(url: string, seconds: number, connections: number):
   return lastJsonLine(r.stdout) as unknown as Sample;
 }
 
+async function runUndici(url: string, seconds: number, connections: number): Promise<Sample> {
+  const r = await runChild(process.execPath, ['-e', UNDICI_CODE, url, String(connections), String(seconds)], (seconds + 60) * 1000);
+  if (r.code !== 0) throw new Error(`undici failed (${r.code}): ${r.stderr.slice(-2000)}`);
+  return lastJsonLine(r.stdout) as unknown as Sample;
+}
+
 async function runWrk(url: string, seconds: number, connections: number): Promise<Sample> {
   const r = await runChild('/usr/bin/time', ['-f', 'CPU %U %S %e', '/usr/bin/wrk', '-t1', `-c${connections}`, `-d${seconds}s`, url], (seconds + 60) * 1000);
   if (r.code !== 0) throw new Error(`wrk failed (${r.code}): ${r.stderr.slice(-2000)}`);
@@ -161,6 +191,7 @@ async function main(): Promise<void> {
       child: { type: 'boolean', default: false },
       url: { type: 'string' },
       only: { type: 'string' },
+      undici: { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -176,15 +207,15 @@ async function main(): Promise<void> {
   if (!existsSync('/usr/bin/time')) throw new Error('/usr/bin/time is missing: apt-get install -y time');
 
   const { child: server, url } = await startServer();
-  const names = ['ours', 'autocannon', 'wrk'] as const;
-  const runners = { ours: runOurs, autocannon: runAutocannon, wrk: runWrk };
-  const only = values.only ? new Set(values.only.split(',')) : null;
-  const samples: Record<(typeof names)[number], Sample[]> = { ours: [], autocannon: [], wrk: [] };
+  const names = ['ours', 'autocannon', 'wrk', 'undici'] as const;
+  const runners = { ours: runOurs, autocannon: runAutocannon, wrk: runWrk, undici: runUndici };
+  const only = values.only ? new Set(values.only.split(',')) : new Set<string>(values.undici ? names : names.slice(0, 3));
+  const samples: Record<(typeof names)[number], Sample[]> = { ours: [], autocannon: [], wrk: [], undici: [] };
   try {
     console.log(`bench-loadgen: ${rounds} rounds × ${seconds}s, ${connections} connections, target ${url} (server in pid ${server.pid})`);
     for (let r = 0; r < rounds; r++) {
       // Rotate the order each round so no generator always runs first (warm caches, thermal state).
-      const order = names.map((_, i) => names[(i + r) % names.length]).filter((n) => !only || only.has(n));
+      const order = names.map((_, i) => names[(i + r) % names.length]).filter((n) => only.has(n));
       for (const name of order) {
         const s = await runners[name](url, seconds, connections);
         samples[name].push(s);
@@ -202,10 +233,9 @@ async function main(): Promise<void> {
       ? { rps: round(median(xs.map((s) => s.requests / s.elapsedSec))), reqPerCpuSecond: round(median(xs.map((s) => s.requests / s.cpuSec))) }
       : { rps: 0, reqPerCpuSecond: 0 };
   // Ratios are medians of per-round ratios (each round's generators ran back to back under similar noise).
-  const ratio = (other: Sample[]) =>
-    other.length && samples.ours.length
-      ? round(median(samples.ours.map((s, i) => s.requests / s.cpuSec / (other[i].requests / other[i].cpuSec))), 3)
-      : 0;
+  const ratioOf = (mine: Sample[], other: Sample[]) =>
+    other.length && mine.length ? round(median(mine.map((s, i) => s.requests / s.cpuSec / (other[i].requests / other[i].cpuSec))), 3) : 0;
+  const ratio = (other: Sample[]) => ratioOf(samples.ours, other);
   const out = {
     ours: fig(samples.ours),
     autocannon: fig(samples.autocannon),
@@ -213,10 +243,15 @@ async function main(): Promise<void> {
     ratioVsAutocannon: ratio(samples.autocannon),
     ratioVsWrk: ratio(samples.wrk),
   };
+  if (samples.undici.length) console.log(`undici Pool: ${JSON.stringify({ ...fig(samples.undici), ratioVsAutocannon: ratioOf(samples.undici, samples.autocannon) })}`);
   if (!values.json) {
     console.log('');
     console.log('generator    median rps   median req/cpu-s');
-    for (const n of names) console.log(`${n.padEnd(12)} ${String(out[n].rps).padStart(10)}   ${String(out[n].reqPerCpuSecond).padStart(16)}`);
+    for (const n of names) {
+      if (!samples[n].length) continue;
+      const f = fig(samples[n]);
+      console.log(`${n.padEnd(12)} ${String(f.rps).padStart(10)}   ${String(f.reqPerCpuSecond).padStart(16)}`);
+    }
     console.log(`ours vs autocannon ${out.ratioVsAutocannon}×, vs wrk ${out.ratioVsWrk}×`);
   }
   console.log(JSON.stringify(out));
