@@ -2,7 +2,16 @@
 // selection under budgets → verification of the chosen set together → hygiene drops. Never writes to the target:
 // the session is read-only (default_transaction_read_only), with a statement_timeout; HypoPG state is session-local.
 import type pg from 'pg';
-import { analyzeQuery, candidateMayServe, generateCandidates, type CandidateOptions, type IndexCandidate, type QueryShape } from './candidates';
+import {
+  analyzeQuery,
+  candidateMayServe,
+  generateCandidates,
+  relationNames,
+  type CandidateOptions,
+  type IndexCandidate,
+  type ParseTree,
+  type QueryShape,
+} from './candidates';
 import { snapshotStatements } from './collector';
 import { withTarget, type Target } from './connection';
 import { describeColumns, describeIndex, indexNameFor, renderCreateIndex, renderPredicate, type IndexShape } from './ddl';
@@ -278,33 +287,36 @@ export async function adviseClient(client: pg.Client, opts: AdviseOptions = {}):
 
   progress({ phase: 'workload', done: 0, total: 1 });
   const { statements, window } = await readWorkload(client, opts);
-  const catalog = await readCatalog(client);
-  const existing = await readIndexes(client);
-  const activity = await readTableActivity(client);
-  const qualstatsReady = inspection.extensions.pg_qualstats.installed && !!inspection.extensions.pg_qualstats.preloaded;
-  const observed = qualstatsReady ? await readObservedValues(client, catalog) : new Map<string, ObservedValues>();
   const perDay = DAY / window.seconds;
   const minCalls = opts.minCalls ?? 1;
   const minBaseline = opts.minBaselineCost ?? 100;
   const skipped: AdviseResult['skipped'] = [];
 
-  // Parse and analyze; the busiest statements first.
+  // Parse; the busiest statements first.
   const ordered = [...statements]
     .filter((s) => s.calls >= minCalls && !OWN_NOISE.test(s.query))
     .sort((a, b) => b.calls * (b.meanMs ?? 1) - a.calls * (a.meanMs ?? 1));
-  const parsed: { stmt: WorkloadStatement; shape: QueryShape }[] = [];
+  const trees: { stmt: WorkloadStatement; tree: ParseTree }[] = [];
   for (const stmt of ordered) {
-    let tree;
     try {
-      tree = await parseSql(stmt.query);
+      const tree = await parseSql(stmt.query);
+      if ((tree.stmts ?? []).length !== 1) skipped.push({ queryid: stmt.queryid, query: stmt.query, reason: 'not exactly one statement' });
+      else trees.push({ stmt, tree });
     } catch (err) {
       skipped.push({ queryid: stmt.queryid, query: stmt.query, reason: `does not parse: ${(err as Error).message.split('\n')[0]}` });
-      continue;
     }
-    if ((tree.stmts ?? []).length !== 1) {
-      skipped.push({ queryid: stmt.queryid, query: stmt.query, reason: 'not exactly one statement' });
-      continue;
-    }
+  }
+
+  // Catalog facts for the relations the statements name (all indexes: hygiene looks at every one).
+  const catalog = await readCatalog(client, { relationNames: [...new Set(trees.flatMap((t) => relationNames(t.tree.stmts)))] });
+  const existing = await readIndexes(client);
+  const activity = await readTableActivity(client);
+  const qualstatsReady = inspection.extensions.pg_qualstats.installed && !!inspection.extensions.pg_qualstats.preloaded;
+  const observed = qualstatsReady ? await readObservedValues(client, catalog) : new Map<string, ObservedValues>();
+
+  // Analyze.
+  const parsed: { stmt: WorkloadStatement; shape: QueryShape }[] = [];
+  for (const { stmt, tree } of trees) {
     const shape = analyzeQuery(tree, catalog);
     if (shape.statement === 'other') continue; // utility statements (SET, BEGIN, EXPLAIN, DDL …): not a workload
     if (shape.tables.length === 0) {

@@ -3,7 +3,7 @@
 // dropped; on success the helped queries are EXPLAINed again and the index is dropped again when the planner does not
 // use it or the cost did not drop. Also: dropIndex (hygiene) and renderMigration (SQL + Prisma migration folder).
 import type pg from 'pg';
-import { analyzeQuery, highestParam } from './candidates';
+import { analyzeQuery, highestParam, relationNames } from './candidates';
 import { openClient } from './connection';
 import { applyDdl, progressFraction, type ApplyRecommendation } from './apply-render';
 import { renderDropIndex } from './ddl';
@@ -75,11 +75,13 @@ async function setTimeouts(client: pg.Client, lockMs: number, statementMs: numbe
 
 async function planChecks(client: pg.Client, rec: ApplyRecommendation): Promise<PlanCheck[]> {
   const s = await openPlanSession(client);
-  const catalog = await readCatalog(client);
+  const trees = await Promise.all(rec.queries.map((q) => parseSql(q.query).catch(() => null)));
+  const names = new Set([rec.table, ...trees.flatMap((t) => (t ? relationNames(t.stmts) : []))]);
+  const catalog = await readCatalog(client, { relationNames: [...names] });
   const out: PlanCheck[] = [];
-  for (const q of rec.queries) {
+  for (const [i, q] of rec.queries.entries()) {
     try {
-      const tree = await parseSql(q.query);
+      const tree = trees[i] ?? (await parseSql(q.query));
       const target: ExplainTarget = {
         id: q.queryid,
         sql: q.query,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { analyzeQuery, candidateMayServe, generateCandidates, orderBySelectivity, type IndexCandidate } from './candidates';
+import { analyzeQuery, candidateMayServe, generateCandidates, orderBySelectivity, relationNames, type IndexCandidate } from './candidates';
 import { describeIndex, renderCreateIndex } from './ddl';
 import { parseSql } from './parse-sql';
 import type { Catalog, ColumnMeta, TableMeta } from './types';
@@ -316,5 +316,14 @@ describe('orderBySelectivity', () => {
   it('puts more distinct values first and keeps unknowns in query order after them', () => {
     const t = table('t', [c('a', 'int', 10), c('b', 'int', 1000), c('x', 'int', null), c('y', 'int', null)]);
     expect(orderBySelectivity(['x', 'a', 'y', 'b'], t)).toEqual(['b', 'a', 'x', 'y']);
+  });
+});
+
+describe('relationNames', () => {
+  it('lists every relation a statement names, CTE references included', async () => {
+    const tree = await parseSql(
+      'WITH r AS (SELECT * FROM leads) SELECT * FROM r JOIN public.policies p ON p.lead_id = r.id WHERE EXISTS (SELECT 1 FROM users u WHERE u.id = r.id)',
+    );
+    expect(relationNames(tree.stmts).sort()).toEqual(['leads', 'policies', 'r', 'users']);
   });
 });

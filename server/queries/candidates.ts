@@ -760,6 +760,20 @@ class Analyzer {
   }
 }
 
+/** Every relation name (RangeVar.relname) in a parse tree: what the catalog has to know about. */
+export function relationNames(node: unknown): string[] {
+  const out = new Set<string>();
+  const visit = (n: unknown) => {
+    if (!n || typeof n !== 'object') return;
+    if (Array.isArray(n)) return n.forEach(visit);
+    const u = unwrap(n);
+    if (u && u[0] === 'RangeVar' && typeof u[1].relname === 'string') out.add(u[1].relname);
+    for (const v of Object.values(n as PgNode)) visit(v);
+  };
+  visit(node);
+  return [...out];
+}
+
 /** Highest $n in a parse tree (0 when the statement has no parameters). */
 export function highestParam(node: unknown): number {
   let max = 0;
