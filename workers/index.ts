@@ -38,6 +38,13 @@ async function main() {
   }
   const queues = wanted as QueueName[];
   const shutdown = new AbortController();
+  // Listen from the start: a SIGTERM during start-up is honoured as soon as the workers exist.
+  let requestedStop: string | null = null;
+  let stop: (signal: string) => Promise<void> = async (signal) => {
+    requestedStop = signal;
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
   const startedAt = new Date();
 
   const beat = async () => {
@@ -97,7 +104,7 @@ async function main() {
   console.log(`[workers] ${workerId} serving ${queues.join(', ')} (prefix ${queuePrefix()})`);
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`[workers] ${signal}: finishing current jobs`);
@@ -116,8 +123,7 @@ async function main() {
     clearTimeout(force);
     process.exit(0);
   };
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  process.on('SIGINT', () => void stop('SIGINT'));
+  if (requestedStop) await stop(requestedStop);
 }
 
 void main();
