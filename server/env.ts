@@ -29,7 +29,7 @@ const DEV_AUTH_SECRET = 'perfdeck-development-secret-do-not-use-in-production';
 
 export class EnvError extends Error {}
 
-export function parseEnv(source: NodeJS.ProcessEnv): Env & { PERFDECK_ENCRYPTION_KEY: string; BETTER_AUTH_SECRET: string } {
+export function parseEnv(source: Record<string, string | undefined>): Env & { PERFDECK_ENCRYPTION_KEY: string; BETTER_AUTH_SECRET: string } {
   const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -38,7 +38,7 @@ export function useTestEnv(db: TestDatabase, extra: Record<string, string> = {})
   process.env.DATABASE_URL = db.url;
   process.env.REDIS_URL = TEST_REDIS_URL;
   process.env.PERFDECK_QUEUE_PREFIX = prefix;
-  process.env.NODE_ENV = 'test';
+  (process.env as Record<string, string>).NODE_ENV = 'test';
   Object.assign(process.env, extra);
   return prefix;
 }
