@@ -43,7 +43,7 @@ else
 fi
 
 echo "── build"
-if node_modules/.bin/next build > test-results/build.log 2>&1; then count 1 0 build; else tail -40 test-results/build.log; count 0 1 build; finish; fi
+if flock /tmp/build.lock node_modules/.bin/next build > test-results/build.log 2>&1; then count 1 0 build; else tail -40 test-results/build.log; count 0 1 build; finish; fi
 
 echo "── e2e (Playwright, Debian Chromium)"
 if node --import tsx e2e/prepare.ts; then
