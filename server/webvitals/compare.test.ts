@@ -57,13 +57,15 @@ describe('judgeDelta', () => {
     expect(judgeDelta(spec('lcpMs'), 2400, 2000).verdict).toBe('better');
     expect(judgeDelta(spec('cls'), 0.001, 0.06).verdict).toBe('worse');
     expect(judgeDelta(spec('tbtMs'), 300, 100).verdict).toBe('better');
+    expect(judgeDelta(spec('tbtMs'), 100, 150).verdict).toBe('same');
     expect(judgeDelta(spec('scriptBytes'), 150_000, 200_000).verdict).toBe('worse');
   });
 
   it('changes within the noise band are "same", at the band edge too', () => {
-    expect(judgeDelta(spec('lcpMs'), 2000, 2050).verdict).toBe('same');
-    expect(judgeDelta(spec('lcpMs'), 2000, 2051).verdict).toBe('worse');
-    expect(judgeDelta(spec('score'), 0.95, 0.96).verdict).toBe('same'); // 0.96 - 0.95 is 0.01000000000000001
+    expect(judgeDelta(spec('lcpMs'), 2000, 2200).verdict).toBe('same');
+    expect(judgeDelta(spec('lcpMs'), 2000, 2201).verdict).toBe('worse');
+    expect(judgeDelta(spec('score'), 0.95, 0.97).verdict).toBe('same'); // 0.97 - 0.95 is 0.020000000000000018
+    expect(judgeDelta(spec('score'), 0.95, 0.98).verdict).toBe('better');
     expect(judgeDelta(spec('scriptBytes'), 150_000, 150_500).verdict).toBe('same');
     expect(judgeDelta(spec('tbtMs'), 100, 100)).toMatchObject({ delta: 0, verdict: 'same' });
   });

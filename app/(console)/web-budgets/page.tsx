@@ -32,7 +32,9 @@ export default async function WebBudgetsPage({ searchParams }: { searchParams: P
   const trendBoard = boards.find((b) => b.formFactor === trendFf)!;
   const trends = await getPageTrends(actor, trendFf, trendBoard.rows.map((r) => r.result.page), 20);
   const anyResult = boards.some((b) => b.rows.length > 0);
-  const active = runs.find((r) => r.status === 'queued' || r.status === 'running') ?? null;
+  // Follow runs launched from the console (they have a job). A CI gate's run is shown in the list only: the gate is
+  // probably auditing this very page, and a poller would add work and requests to what it measures.
+  const active = runs.find((r) => (r.status === 'queued' || r.status === 'running') && r.jobId) ?? null;
   const isAdmin = roleAtLeast(actor.role, 'admin');
 
   return (
@@ -41,7 +43,7 @@ export default async function WebBudgetsPage({ searchParams }: { searchParams: P
         title="Web budgets"
         description="Lighthouse on Perfdeck's own pages: each page's latest median run against its budget, trends over builds, and what to fix first. The CI gate (npm run perf:budgets) stores its runs here too."
         actions={
-          <Link href="/web-budgets/compare" className="text-sm font-medium text-sky-800 hover:underline">
+          <Link href="/web-budgets/compare" prefetch={false} className="text-sm font-medium text-sky-800 hover:underline">
             Compare two runs →
           </Link>
         }
@@ -73,7 +75,7 @@ export default async function WebBudgetsPage({ searchParams }: { searchParams: P
                     {FORM_FACTOR_LABEL[ff]}
                   </span>
                 ) : (
-                  <Link key={ff} href={`/web-budgets?trend=${ff}`} className="text-sky-800 hover:underline">
+                  <Link key={ff} href={`/web-budgets?trend=${ff}`} prefetch={false} className="text-sky-800 hover:underline">
                     {FORM_FACTOR_LABEL[ff]}
                   </Link>
                 ),
@@ -190,7 +192,7 @@ function RunsCard({ runs }: { runs: Awaited<ReturnType<typeof listRuns>> }) {
                 </Td>
                 <Td className="text-xs">
                   {previous && r.resultCount > 0 && (
-                    <Link className="text-sky-800 hover:underline" href={`/web-budgets/compare?a=${previous.id}&b=${r.id}`}>
+                    <Link className="text-sky-800 hover:underline" prefetch={false} href={`/web-budgets/compare?a=${previous.id}&b=${r.id}`}>
                       vs previous
                     </Link>
                   )}

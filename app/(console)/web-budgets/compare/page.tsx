@@ -61,7 +61,7 @@ export default async function CompareRunsPage({ searchParams }: { searchParams: 
         title="Compare Lighthouse runs"
         description="Per page, run A's and run B's median metrics and the change from A to B. Changes within Lighthouse's run-to-run noise are shown uncoloured."
         actions={
-          <Link href="/web-budgets" className="text-sm font-medium text-sky-800 hover:underline">
+          <Link href="/web-budgets" prefetch={false} className="text-sm font-medium text-sky-800 hover:underline">
             ← Web budgets
           </Link>
         }
