@@ -10,6 +10,8 @@ const PURE_FILES = [
   'server/jobs/registry.ts',
   'server/loadtest/{weights,schedule,histogram,assertions,regression,k6,k6-threshold,schema,presets,summary}.ts',
   'server/queries/{candidates,select,plan-findings,deltas,types,ddl,sql-ident,parse-sql,hygiene-rules,score}.ts',
+  'server/queries/{schema,percentiles,plan-tree,tar,recommendations,apply-render,param-values,hygiene}.ts',
+  'server/approvals/*.ts',
   'server/webvitals/{budgets-to-assertions,median,extract,schema,pages,gate,run-progress,compare,budget-form,board}.ts',
 ];
 
