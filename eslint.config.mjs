@@ -8,7 +8,7 @@ const PURE_FILES = [
   'server/audit/redact.ts',
   'server/targets/schema.ts',
   'server/jobs/registry.ts',
-  'server/loadtest/{weights,schedule,histogram,assertions,regression,k6,k6-threshold,schema,presets,summary}.ts',
+  'server/loadtest/{weights,schedule,histogram,assertions,regression,k6,k6-threshold,schema,presets,summary,merge,collector,limits,progress,verdict,export,scenario-form,types}.ts',
   'server/queries/{candidates,select,plan-findings,deltas,types,ddl,sql-ident,parse-sql,hygiene-rules,score}.ts',
   'server/queries/{schema,percentiles,plan-tree,tar,recommendations,apply-render,param-values,hygiene}.ts',
   'server/approvals/*.ts',
