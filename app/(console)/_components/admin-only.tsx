@@ -9,7 +9,7 @@ export function AdminOnly({ title, role }: { title: string; role: Role }) {
       <PageHeader title={title} />
       <Notice tone="warn">
         <span data-testid="admin-only">
-          This page needs the admin role; you are {role === 'approver' ? 'an' : 'a'} {role}. Ask an admin if you need it.
+          This page needs the admin role; you are {/^[aeiou]/.test(role) ? 'an' : 'a'} {role}. Ask an admin if you need it.
         </span>
       </Notice>
     </>

@@ -42,6 +42,6 @@ export function fmtDelta(key: Metric, d: number | null): string {
     case 'scriptBytes':
       return `${sign}${(a / 1024).toFixed(1)} KB`;
     default:
-      return `${sign}${Math.round(a)} ms`;
+      return `${sign}${Math.round(a).toLocaleString('en-US')} ms`;
   }
 }
