@@ -11,6 +11,7 @@ import { sweepAbandonedJobs } from '@/server/jobs/sweeper';
 import { metrics } from '@/server/metrics';
 import { createRedis } from '@/server/redis';
 import { HANDLERS } from './handlers';
+import { startQueriesScheduling } from './queries.worker';
 
 // One BullMQ Worker per queue (or the queues in PERFDECK_WORKER_QUEUES, to scale a queue out on other machines),
 // a heartbeat row every 5 s, a sweeper that marks abandoned jobs, and a graceful SIGTERM.
@@ -90,6 +91,8 @@ async function main() {
   };
   await sweep();
   const sweeper = setInterval(sweep, 10_000);
+  // Per-target query collection schedules (BullMQ job schedulers), kept in step with the targets.
+  const stopQueriesScheduling = queues.includes('queries') ? startQueriesScheduling() : () => {};
 
   // Optional: this process's own metrics (job counters/durations) for Prometheus.
   const metricsPort = Number(process.env.PERFDECK_WORKER_METRICS_PORT ?? 0);
@@ -115,6 +118,7 @@ async function main() {
     }, 20_000);
     clearInterval(heartbeat);
     clearInterval(sweeper);
+    stopQueriesScheduling();
     await Promise.all(workers.map((w) => w.close().catch(() => {})));
     await db().workerHeartbeat.update({ where: { id: workerId }, data: { stoppedAt: new Date() } }).catch(() => {});
     metricsServer?.close();

@@ -36,6 +36,25 @@ export const JOBS = {
     description: 'Probe a target: base URL, Postgres extensions, Prometheus/metrics',
   }),
   // Domain jobs are added below by each capability (loadtest.*, queries.*, webvitals.*).
+  'queries.collect': defineJob({
+    name: 'queries.collect',
+    queue: 'queries',
+    // scheduled: started by the per-target job scheduler (a target that is not ready is recorded, not failed)
+    schema: z.object({ targetId: id, scheduled: z.boolean().default(false) }),
+    description: "Snapshot a target's pg_stat_statements, store the interval's deltas, plan the slowest statements",
+  }),
+  'queries.analyze': defineJob({
+    name: 'queries.analyze',
+    queue: 'queries',
+    schema: z.object({ targetId: id, analysisId: id }),
+    description: 'Run the index advisor (HypoPG) over a target\'s workload and store its recommendations',
+  }),
+  'queries.applyIndex': defineJob({
+    name: 'queries.applyIndex',
+    queue: 'queries',
+    schema: z.object({ recommendationId: id, action: z.enum(['apply', 'rollback']).default('apply') }),
+    description: 'Apply an approved index recommendation (CREATE/DROP INDEX CONCURRENTLY, verify) or roll it back',
+  }),
   'webvitals.audit': defineJob({
     name: 'webvitals.audit',
     queue: 'webvitals',

@@ -18,7 +18,7 @@ import { describeColumns, describeIndex, indexNameFor, renderCreateIndex, render
 import { findIndexHygiene, type DropRecommendation } from './hygiene';
 import { closeHypoSession, costCandidates, costIndexSet, explainRobust, openHypoSession, type ExplainTarget } from './hypo';
 import { inspectClient, type Requirement, type TargetInspection } from './inspect';
-import { readCatalog, readIndexes, readTableActivity } from './metadata';
+import { readCatalog, readIndexes, readTableActivity, type TableActivity } from './metadata';
 import { paramScenarios, parseConstValue, type ObservedValues } from './param-values';
 import { parseSql } from './parse-sql';
 import { analyzePlan, type PlanFinding } from './plan-findings';
@@ -61,6 +61,11 @@ export interface AdviseOptions {
   windowSeconds?: number;
   /** Analyze this workload instead of reading pg_stat_statements (e.g. deltas from the collector). */
   workload?: WorkloadStatement[];
+  /**
+   * Table write counters to charge write overhead with, instead of pg_stat_user_tables since the database's last
+   * stats reset (e.g. the collector's deltas over its window: a bulk load before the window is not workload).
+   */
+  writeActivity?: { since: string; until?: string; tables: WriteCounters[] };
   /** Also propose DROPs for duplicate / unused / invalid indexes (default true). */
   hygiene?: boolean;
   /** Unused-index drops only when the usage counters cover at least this long (default 7 days). */
@@ -144,6 +149,9 @@ export class AdvisorNotReadyError extends Error {
   }
 }
 
+/** The write counters of pg_stat_user_tables the write overhead is charged from. */
+export type WriteCounters = Pick<TableActivity, 'schema' | 'name' | 'inserts' | 'updates' | 'hotUpdates' | 'deletes'>;
+
 const DAY = 86_400;
 // Statements that are the console's / our own bookkeeping, not the application's workload.
 const OWN_NOISE = /\b(hypopg\w*|pg_stat_statements\w*|pg_qualstats\w*)\b|\bperfdeck_hypo_\d+/i;
@@ -221,7 +229,7 @@ async function readWorkload(client: pg.Client, opts: AdviseOptions): Promise<{ s
 function tableWriteStats(
   catalog: Catalog,
   analyzed: { shape: QueryShape; stmt: WorkloadStatement }[],
-  activity: Awaited<ReturnType<typeof readTableActivity>>,
+  activity: { since: string | null; tables: WriteCounters[] },
   existing: ExistingIndex[],
   windowSeconds: number,
   now: number,
@@ -399,7 +407,9 @@ export async function adviseClient(client: pg.Client, opts: AdviseOptions = {}):
     const inputs: CandidateInput[] = costed
       .filter((c) => !c.error)
       .map((c) => ({ ...pool.get(c.key)!, key: c.key, sizeBytes: c.sizeBytes, costs: c.costs }));
-    const tables = tableWriteStats(catalog, parsed, activity, existing, window.seconds, Date.now());
+    const tables = opts.writeActivity
+      ? tableWriteStats(catalog, parsed, opts.writeActivity, existing, window.seconds, opts.writeActivity.until ? Date.parse(opts.writeActivity.until) : Date.now())
+      : tableWriteStats(catalog, parsed, activity, existing, window.seconds, Date.now());
 
     progress({ phase: 'select', done: 0, total: 1 });
     const selOpts: SelectionOptions = {

@@ -1,7 +1,22 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { StatementStats, StatementsSnapshot } from './collector';
-import { aggregateDeltas, buildSlowQueryRows, deltasForSnapshot, fmtBytes, fmtMs, hitRatioPct, meanStddevFromSums, oneLine, windowBounds, type IntervalDelta, type SlowRowInput } from './deltas';
+import {
+  aggregateDeltas,
+  buildSlowQueryRows,
+  deltasForSnapshot,
+  fmtBytes,
+  fmtMs,
+  hitRatioPct,
+  meanStddevFromSums,
+  oneLine,
+  sumTableWrites,
+  tableWriteDeltas,
+  windowBounds,
+  type IntervalDelta,
+  type SlowRowInput,
+  type TableWriteCounters,
+} from './deltas';
 
 function stat(queryid: string, calls: number, total: number): StatementStats {
   const mean = calls ? total / calls : 0;
@@ -168,5 +183,23 @@ describe('formatting', () => {
     expect(hitRatioPct(0, 0)).toBeNull();
     expect(hitRatioPct(99, 1)).toBe(99);
     expect(oneLine('SELECT *\n  FROM   leads', 12)).toBe('SELECT * FR…');
+  });
+});
+
+describe('table write deltas', () => {
+  const t = (name: string, inserts: number, updates = 0, hotUpdates = 0, deletes = 0): TableWriteCounters => ({ schema: 'public', name, inserts, updates, hotUpdates, deletes });
+
+  it('subtracts per table, drops idle tables, and is unknown without a previous reading', () => {
+    expect(tableWriteDeltas(null, [t('leads', 300_000)])).toBeNull();
+    // the seed's 300 000 inserts happened before the window: only the 12 since count
+    expect(tableWriteDeltas([t('leads', 300_000), t('users', 40)], [t('leads', 300_012, 3, 2), t('users', 40)])).toEqual([t('leads', 12, 3, 2, 0)]);
+  });
+
+  it('counts from zero after a reset or for a new table', () => {
+    expect(tableWriteDeltas([t('leads', 300_000)], [t('leads', 5), t('policies', 7)])).toEqual([t('leads', 5), t('policies', 7)]);
+  });
+
+  it('sums intervals per table', () => {
+    expect(sumTableWrites([[t('leads', 1, 1)], [t('leads', 2), t('users', 1)], []])).toEqual([t('leads', 3, 1), t('users', 1)]);
   });
 });

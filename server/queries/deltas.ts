@@ -248,3 +248,48 @@ export function oneLine(sql: string, max = 160): string {
   const s = sql.replace(/\s+/g, ' ').trim();
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
+
+// ─── table write rates (pg_stat_user_tables) over the collected window ───
+
+export interface TableWriteCounters {
+  schema: string;
+  name: string;
+  inserts: number;
+  updates: number;
+  hotUpdates: number;
+  deletes: number;
+}
+
+const WRITE_KEYS = ['inserts', 'updates', 'hotUpdates', 'deletes'] as const;
+
+/**
+ * Per-table write activity between two readings of the cumulative counters; null without a previous reading. A
+ * counter that went down (pg_stat_reset, a dropped and re-created table) counts from zero, like statement resets.
+ */
+export function tableWriteDeltas(prev: readonly TableWriteCounters[] | null | undefined, curr: readonly TableWriteCounters[]): TableWriteCounters[] | null {
+  if (!prev) return null;
+  const before = new Map(prev.map((t) => [`${t.schema}.${t.name}`, t]));
+  const out: TableWriteCounters[] = [];
+  for (const c of curr) {
+    const p = before.get(`${c.schema}.${c.name}`);
+    const fromZero = !p || WRITE_KEYS.some((k) => c[k] < p[k]);
+    const d: TableWriteCounters = { schema: c.schema, name: c.name, inserts: 0, updates: 0, hotUpdates: 0, deletes: 0 };
+    for (const k of WRITE_KEYS) d[k] = fromZero ? c[k] : c[k] - p![k];
+    if (WRITE_KEYS.some((k) => d[k] > 0)) out.push(d);
+  }
+  return out;
+}
+
+/** Sums interval write deltas per table (the advisor's write activity for a window). */
+export function sumTableWrites(intervals: readonly (readonly TableWriteCounters[])[]): TableWriteCounters[] {
+  const by = new Map<string, TableWriteCounters>();
+  for (const list of intervals) {
+    for (const t of list) {
+      const k = `${t.schema}.${t.name}`;
+      const a = by.get(k) ?? { schema: t.schema, name: t.name, inserts: 0, updates: 0, hotUpdates: 0, deletes: 0 };
+      for (const key of WRITE_KEYS) a[key] += t[key];
+      by.set(k, a);
+    }
+  }
+  return [...by.values()];
+}

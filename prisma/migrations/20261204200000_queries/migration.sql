@@ -32,6 +32,7 @@ CREATE TABLE "QuerySnapshot" (
     "totalCalls" DOUBLE PRECISION NOT NULL DEFAULT 0,
     "totalExecTimeMs" DOUBLE PRECISION NOT NULL DEFAULT 0,
     "counters" JSONB,
+    "tableWrites" JSONB,
     "jobId" TEXT,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "QuerySnapshot_pkey" PRIMARY KEY ("id")
