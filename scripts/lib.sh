@@ -23,7 +23,7 @@ ensure_node_modules() {
   fi
   if [ ! -d "$ROOT/node_modules/.bin" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
     echo "[setup] installing npm packages"
-    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
+    (cd "$ROOT" && npm ci --include=dev --no-audit --no-fund --loglevel=error)
   fi
   if [ ! -f "$ROOT/prisma/generated/client.ts" ] || [ "$ROOT/prisma/schema.prisma" -nt "$ROOT/prisma/generated/client.ts" ]; then
     (cd "$ROOT" && PRISMA_SCHEMA_ENGINE_BINARY=/bin/true node_modules/.bin/prisma generate >/dev/null)
