@@ -6,6 +6,12 @@ export interface SeedContext {
 export type DomainSeed = (ctx: SeedContext) => Promise<void>;
 
 export const DOMAIN_SEEDS: DomainSeed[] = [
+  // Load tests: the "lead search" scenario and one scenario per preset on the demo target, where missing.
+  async ({ demoTargetId, log }) => {
+    const { ensureSeedScenarios } = await import('../server/loadtest/service');
+    const added = await ensureSeedScenarios(demoTargetId);
+    if (added) log(`load tests: added ${added} scenario${added > 1 ? 's' : ''} on the demo target`);
+  },
   // Web budgets: the documented defaults ('/*', mobile and desktop) where missing.
   async ({ log }) => {
     const { ensureDefaultBudgets } = await import('../server/webvitals/service');

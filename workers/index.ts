@@ -11,12 +11,28 @@ import { sweepAbandonedJobs } from '@/server/jobs/sweeper';
 import { metrics } from '@/server/metrics';
 import { createRedis } from '@/server/redis';
 import { HANDLERS } from './handlers';
+import { loadtestSweep } from './loadtest.worker';
 import { startQueriesScheduling } from './queries.worker';
 
 // One BullMQ Worker per queue (or the queues in PERFDECK_WORKER_QUEUES, to scale a queue out on other machines),
 // a heartbeat row every 5 s, a sweeper that marks abandoned jobs, and a graceful SIGTERM.
 
 const HEARTBEAT_MS = 5000;
+
+/**
+ * PERFDECK_<QUEUE>_CONCURRENCY (e.g. PERFDECK_LOADTEST_CONCURRENCY=3) caps one queue's slots in this process. A load
+ * generator machine wants about one shard per core plus the coordinator, not the default 8 long-running slots.
+ */
+function queueConcurrency(name: string): number | undefined {
+  const raw = process.env[`PERFDECK_${name.toUpperCase()}_CONCURRENCY`];
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 64) {
+    console.error(`[workers] Invalid environment variable PERFDECK_${name.toUpperCase()}_CONCURRENCY: must be a whole number from 1 to 64`);
+    process.exit(1);
+  }
+  return n;
+}
 
 async function main() {
   let e;
@@ -71,7 +87,7 @@ async function main() {
       {
         connection: createRedis('bullmq'),
         prefix: queuePrefix(),
-        concurrency: name === 'webvitals' ? 1 : Math.max(QUEUES[name].concurrency, e.PERFDECK_WORKER_CONCURRENCY),
+        concurrency: name === 'webvitals' ? 1 : (queueConcurrency(name) ?? Math.max(QUEUES[name].concurrency, e.PERFDECK_WORKER_CONCURRENCY)),
         lockDuration: 30_000,
         stalledInterval: 15_000,
         maxStalledCount: 0, // a job whose worker died is failed, not re-run behind the user's back
@@ -85,6 +101,8 @@ async function main() {
   const sweep = async () => {
     try {
       for (const id of await sweepAbandonedJobs(HANDLERS)) console.log(`[workers] marked job ${id} abandoned`);
+      // Load-test runs whose coordinator died are finalised (partial, with what was stored) well within 30 s.
+      for (const id of await loadtestSweep()) console.log(`[workers] finalised load run ${id}: its coordinator stopped`);
     } catch (err) {
       console.error(`[workers] sweep failed: ${(err as Error).message.split('\n')[0]}`);
     }

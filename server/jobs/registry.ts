@@ -36,6 +36,20 @@ export const JOBS = {
     description: 'Probe a target: base URL, Postgres extensions, Prometheus/metrics',
   }),
   // Domain jobs are added below by each capability (loadtest.*, queries.*, webvitals.*).
+  // A load-test run: the coordinator splits it into shard jobs (any worker process on any machine runs them), merges
+  // their per-second snapshots and finalises the run. Both hold a loadtest slot for the run's whole duration.
+  'loadtest.coordinate': defineJob({
+    name: 'loadtest.coordinate',
+    queue: 'loadtest',
+    schema: z.object({ runId: id }),
+    description: 'Coordinate a load-test run: start shards, merge their seconds, judge assertions, finalise',
+  }),
+  'loadtest.shard': defineJob({
+    name: 'loadtest.shard',
+    queue: 'loadtest',
+    schema: z.object({ runId: id, index: z.number().int().min(0).max(63), count: z.number().int().min(1).max(64) }),
+    description: 'Generate one shard of a load-test run and stream its per-second snapshots to the coordinator',
+  }),
   'queries.collect': defineJob({
     name: 'queries.collect',
     queue: 'queries',
