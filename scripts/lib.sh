@@ -21,7 +21,7 @@ ensure_node_modules() {
   if [ "$major" -lt 20 ] || { [ "$major" = 20 ] && [ "$minor" -lt 19 ]; }; then
     echo "Perfdeck needs Node >= 20.19 (found $(node -v))" >&2; exit 1
   fi
-  if [ ! -d "$ROOT/node_modules/.bin" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
+  if [ ! -d "$ROOT/node_modules/.bin" ] || [ ! -d "$ROOT/node_modules/@tailwindcss/postcss" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
     echo "[setup] installing npm packages"
     (cd "$ROOT" && npm ci --include=dev --no-audit --no-fund --loglevel=error)
   fi
