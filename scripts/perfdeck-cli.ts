@@ -7,6 +7,7 @@ type Command = { run(argv: string[]): Promise<number> };
 
 const COMMANDS: Record<string, { describe: string; load: () => Promise<Command> }> = {
   advise: { describe: 'index recommendations for a Postgres database (read-only)', load: () => import('./cli/advise') },
+  check: { describe: 'CI gate: run a scenario through the console and fail on assertions or a regression vs its baseline', load: () => import('./cli/check') },
   load: { describe: 'run a load test against a URL in this process (loopback only unless --allow-host)', load: () => import('./cli/load') },
 };
 
