@@ -31,7 +31,10 @@ node --import tsx prisma/seed.ts
 
 if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components server prisma/schema.prisma next.config.ts -newer .next/BUILD_ID -print -quit 2>/dev/null)" ]; then
   echo "[demo] building the console"
-  flock /tmp/build.lock node_modules/.bin/next build > "$STATE/logs/build.log" 2>&1 || { tail -40 "$STATE/logs/build.log"; exit 1; }
+  # One retry from scratch: a build cache left by an interrupted or failed build can poison the next one.
+  flock /tmp/build.lock node_modules/.bin/next build > "$STATE/logs/build.log" 2>&1 ||
+    { rm -rf .next && flock /tmp/build.lock node_modules/.bin/next build > "$STATE/logs/build.log" 2>&1; } ||
+    { tail -40 "$STATE/logs/build.log"; exit 1; }
 fi
 
 echo "[demo] starting"
