@@ -37,7 +37,7 @@ function durationSec(text: string): number | null {
   return m ? Number(m[1]) * (m[2] === 's' ? 1 : m[2] === 'm' ? 60 : 3600) : null;
 }
 
-export function parseCheckArgs(argv: string[], env: NodeJS.ProcessEnv = process.env): CheckArgs | 'help' {
+export function parseCheckArgs(argv: string[], env: Record<string, string | undefined> = process.env): CheckArgs | 'help' {
   let values;
   try {
     ({ values } = parseArgs({
