@@ -105,6 +105,12 @@ export async function getCollectorStatus(actor: Actor, targetId: string): Promis
   };
 }
 
+/** The latest snapshots (oldest first), for the activity chart. */
+export async function listRecentSnapshots(actor: Actor, targetId: string, take = 96) {
+  authorize(actor, 'viewer');
+  return repo.findRecentSnapshots(targetId, Math.min(Math.max(take, 1), 2000));
+}
+
 const toLatency = (r: repo.LatencyRow | undefined): LatencySummaryDto | null =>
   r ? { source: 'samples', count: r.count, p50: r.p50, p95: r.p95, p99: r.p99, max: r.max } : null;
 
