@@ -18,7 +18,7 @@ export const NAV: { section: string; items: NavItem[] }[] = [
   {
     section: 'Analyse',
     items: [
-      { href: '/load-tests', label: 'Load tests', built: false },
+      { href: '/load-tests', label: 'Load tests', built: true },
       { href: '/queries', label: 'Queries', built: true },
       { href: '/web-budgets', label: 'Web budgets', built: true },
       { href: '/roadmap#slos', label: 'SLOs & alerts', built: false },

@@ -19,6 +19,7 @@ export const AUDITED_PAGES: readonly AuditedPageSpec[] = [
   { path: '/overview', signedIn: true },
   { path: '/targets', signedIn: true },
   { path: '/load-tests', signedIn: true },
+  { path: '/load-tests/scenarios/new', signedIn: true },
   { path: '/queries', signedIn: true },
   { path: '/web-budgets', signedIn: true },
   { path: '/audit', signedIn: true, minRole: 'admin' },

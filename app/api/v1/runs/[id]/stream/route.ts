@@ -54,7 +54,7 @@ export const GET = route<{ id: string }>('/api/v1/runs/:id/stream', async (req, 
           await new Promise((r) => setTimeout(r, POLL_MS));
         }
       } catch (err) {
-        send('error', { message: (err as Error).message });
+        send('failure', { message: (err as Error).message });
       } finally {
         if (!closed) controller.close();
         closed = true;
