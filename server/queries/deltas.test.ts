@@ -10,6 +10,7 @@ import {
   hitRatioPct,
   meanStddevFromSums,
   oneLine,
+  shortSql,
   sumTableWrites,
   tableWriteDeltas,
   windowBounds,
@@ -201,5 +202,16 @@ describe('table write deltas', () => {
 
   it('sums intervals per table', () => {
     expect(sumTableWrites([[t('leads', 1, 1)], [t('leads', 2), t('users', 1)], []])).toEqual([t('leads', 3, 1), t('users', 1)]);
+  });
+});
+
+describe('shortSql', () => {
+  it('folds a long select list so FROM and WHERE stay visible', () => {
+    const sql = 'SELECT id, first_name, last_name, email, phone, status, insurance_type, state, zip FROM leads WHERE status = $1 AND created_at >= $2 ORDER BY created_at DESC';
+    expect(shortSql(sql, 200)).toBe('SELECT id, first_name, … FROM leads WHERE status = $1 AND created_at >= $2 ORDER BY created_at DESC');
+    expect(shortSql('SELECT count(*)::int AS total FROM leads WHERE status = $1')).toBe('SELECT count(*)::int AS total FROM leads WHERE status = $1');
+    // a FROM inside a subquery or a string is not the statement's FROM
+    expect(shortSql("SELECT (SELECT max(x) FROM t) AS a_rather_long_alias_name_here, ' FROM ' AS b, c, d FROM u")).toBe('SELECT (SELECT max(x) FROM t) AS a_rather_long_alias_name_here, \' FROM \' AS b, … FROM u');
+    expect(shortSql('UPDATE leads SET status = $1 WHERE id = $2')).toBe('UPDATE leads SET status = $1 WHERE id = $2');
   });
 });

@@ -293,3 +293,36 @@ export function sumTableWrites(intervals: readonly (readonly TableWriteCounters[
   }
   return [...by.values()];
 }
+
+/**
+ * SQL for a table cell: a long SELECT list is folded ("SELECT id, first_name, … FROM leads WHERE …") so the part that
+ * tells statements apart — FROM, WHERE, ORDER BY — stays visible; then one line, cut at `max`.
+ */
+export function shortSql(sql: string, max = 160): string {
+  const s = sql.replace(/\s+/g, ' ').trim();
+  const m = /^(SELECT\s+(?:DISTINCT\s+)?)/i.exec(s);
+  if (m) {
+    let depth = 0;
+    let quote: string | null = null;
+    for (let i = m[1].length; i < s.length; i++) {
+      const ch = s[i];
+      if (quote) {
+        if (ch === quote) quote = null;
+        continue;
+      }
+      if (ch === "'" || ch === '"') quote = ch;
+      else if (ch === '(') depth++;
+      else if (ch === ')') depth--;
+      else if (depth === 0 && /^ FROM /i.test(s.slice(i, i + 6))) {
+        const list = s.slice(m[1].length, i);
+        if (list.length > 40) {
+          const items = list.split(/,\s*/);
+          const folded = items.length > 2 ? `${items.slice(0, 2).join(', ')}, …` : `${list.slice(0, 37)}…`;
+          return oneLine(`${m[1]}${folded}${s.slice(i)}`, max);
+        }
+        break;
+      }
+    }
+  }
+  return oneLine(s, max);
+}

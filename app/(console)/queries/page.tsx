@@ -5,7 +5,7 @@ import { Card, EmptyState, Notice, PageHeader } from '@/components/ui/card';
 import { Time } from '@/components/ui/time';
 import { roleAtLeast } from '@/server/auth/roles';
 import { requireActor } from '@/server/auth/session';
-import { fmtCount, fmtDuration, fmtMs, oneLine } from '@/server/queries/deltas';
+import { fmtCount, fmtDuration, fmtMs, shortSql } from '@/server/queries/deltas';
 import { parseSlowQueryParams, WINDOW_LABEL, QUERY_WINDOWS, DEFAULT_SLOW_QUERY_PARAMS, type AnalysisDto, type SlowQueryParams } from '@/server/queries/schema';
 import { getCollectorStatus, listAnalyses, listQueryTargets, listRecentSnapshots, listRecommendations, listSlowQueries } from '@/server/queries/service';
 import { analyzeAction, collectNowAction, saveSettingsAction } from './actions';
@@ -194,7 +194,7 @@ export default async function QueriesPage({ searchParams }: { searchParams: Prom
               <ul className="mt-1 space-y-1 pl-4">
                 {list.unmatchedSamples.map((u) => (
                   <li key={u.fingerprint}>
-                    <span className="font-mono">{oneLine(u.query, 120)}</span> — p50 {fmtMs(u.latency.p50)}, p95 {fmtMs(u.latency.p95)}, p99 {fmtMs(u.latency.p99)} ({u.latency.count} samples)
+                    <span className="font-mono">{shortSql(u.query, 140)}</span> — p50 {fmtMs(u.latency.p50)}, p95 {fmtMs(u.latency.p95)}, p99 {fmtMs(u.latency.p99)} ({u.latency.count} samples)
                   </li>
                 ))}
               </ul>

@@ -1,7 +1,7 @@
 import { Badge, StatusBadge } from '@/components/ui/badge';
 import { ProgressBar } from '@/components/ui/progress';
 import type { Role } from '@/server/auth/roles';
-import { fmtBytes, fmtMs, oneLine } from '@/server/queries/deltas';
+import { fmtBytes, fmtMs, oneLine, shortSql } from '@/server/queries/deltas';
 import { applyProgressLabel, recommendationActions } from '@/server/queries/recommendations';
 import type { RecommendationDto } from '@/server/queries/schema';
 import { RecommendationActions } from './recommendation-actions';
@@ -78,7 +78,7 @@ export function RecommendationCard({ rec, role }: { rec: RecommendationDto; role
               {rec.queries.map((q) => (
                 <tr key={q.queryid}>
                   <td className="max-w-md py-1 pr-3 font-mono" title={q.query}>
-                    {oneLine(q.query, 110)}
+                    {shortSql(q.query, 130)}
                   </td>
                   <td className="py-1 pr-3 text-right tabular-nums">{Math.round(q.callsPerDay).toLocaleString('en-US')}</td>
                   <td className="whitespace-nowrap py-1 pr-3 text-right tabular-nums">

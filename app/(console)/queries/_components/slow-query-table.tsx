@@ -1,6 +1,6 @@
 import Link from 'next/link';
 import { Badge } from '@/components/ui/badge';
-import { fmtCount, fmtMs, hitRatioPct, oneLine } from '@/server/queries/deltas';
+import { fmtCount, fmtMs, hitRatioPct, shortSql } from '@/server/queries/deltas';
 import type { PlanFinding } from '@/server/queries/plan-findings';
 import { SORT_LABEL, type QuerySort, type SlowQueryDto, type SlowQueryParams } from '@/server/queries/schema';
 
@@ -81,7 +81,7 @@ export function SlowQueryTable({
               <tr key={r.queryid} data-testid="slow-query-row" data-queryid={r.queryid}>
                 <td className="max-w-xl px-3 py-2 align-top">
                   <Link href={detailHref(r.queryid)} className="block font-mono text-xs text-sky-900 hover:underline" title={r.query}>
-                    {oneLine(r.query, 140)}
+                    {shortSql(r.query, 160)}
                   </Link>
                   <div className="mt-1 flex flex-wrap gap-1">
                     {r.reasons.includes('mean') && <Badge tone="error">slow mean</Badge>}
