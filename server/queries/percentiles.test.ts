@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { percentileSorted, summarizeByBucket, summarizeDurations } from './percentiles';
+import { percentileSorted, summarizeDurations, summarizeWindows } from './percentiles';
 
 describe('percentileSorted (nearest rank)', () => {
   it('matches the textbook nearest-rank definition', () => {
@@ -52,21 +52,20 @@ describe('summarizeDurations', () => {
   });
 });
 
-describe('summarizeByBucket', () => {
-  it('groups samples by time bucket, in order', () => {
-    const out = summarizeByBucket(
-      [
-        { at: '2026-12-04T20:06:00.000Z', durationMs: 9 },
-        { at: '2026-12-04T20:01:00.000Z', durationMs: 1 },
-        { at: '2026-12-04T20:02:00.000Z', durationMs: 3 },
-        { at: 'nonsense', durationMs: 100 },
-      ],
-      5 * 60_000,
-    );
-    expect(out.map((b) => [b.start, b.summary.count, b.summary.max])).toEqual([
-      ['2026-12-04T20:00:00.000Z', 2, 3],
-      ['2026-12-04T20:05:00.000Z', 1, 9],
+describe('summarizeWindows', () => {
+  it('summarizes the samples of each (start, end] window', () => {
+    const samples = [
+      { at: '2026-12-04T20:06:00.000Z', durationMs: 9 },
+      { at: '2026-12-04T20:01:00.000Z', durationMs: 1 },
+      { at: '2026-12-04T20:05:00.000Z', durationMs: 3 },
+      { at: 'nonsense', durationMs: 100 },
+    ];
+    const out = summarizeWindows(samples, [
+      { start: '2026-12-04T20:00:00.000Z', end: '2026-12-04T20:05:00.000Z' },
+      { start: '2026-12-04T20:05:00.000Z', end: '2026-12-04T20:10:00.000Z' },
+      { start: '2026-12-04T21:00:00.000Z', end: '2026-12-04T21:05:00.000Z' },
+      { start: '2026-12-04T21:05:00.000Z', end: '2026-12-04T21:00:00.000Z' },
     ]);
-    expect(() => summarizeByBucket([], 0)).toThrow(RangeError);
+    expect(out.map((s) => s && [s.count, s.max])).toEqual([[2, 3], [1, 9], null, null]);
   });
 });

@@ -35,25 +35,33 @@ export function summarizeDurations(values: readonly number[]): LatencySummary | 
   };
 }
 
-/** Durations bucketed by time (e.g. per collector interval) → a summary per bucket, for the detail page's trend. */
-export function summarizeByBucket(
+/**
+ * A summary per time window (e.g. per collector interval: (start, end]) of the samples that fall in it; null for a
+ * window without samples. Samples need not be sorted.
+ */
+export function summarizeWindows(
   samples: readonly { at: string; durationMs: number }[],
-  bucketMs: number,
-): { start: string; summary: LatencySummary }[] {
-  if (!(bucketMs > 0)) throw new RangeError('bucketMs must be > 0');
-  const buckets = new Map<number, number[]>();
-  for (const s of samples) {
-    const t = Date.parse(s.at);
-    if (!Number.isFinite(t)) continue;
-    const k = Math.floor(t / bucketMs) * bucketMs;
-    const list = buckets.get(k) ?? [];
-    list.push(s.durationMs);
-    buckets.set(k, list);
-  }
-  return [...buckets.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .flatMap(([k, v]) => {
-      const summary = summarizeDurations(v);
-      return summary ? [{ start: new Date(k).toISOString(), summary }] : [];
-    });
+  windows: readonly { start: string; end: string }[],
+): (LatencySummary | null)[] {
+  const pts = samples
+    .map((s) => ({ t: Date.parse(s.at), d: s.durationMs }))
+    .filter((p) => Number.isFinite(p.t))
+    .sort((a, b) => a.t - b.t);
+  // first index with time > t
+  const upper = (t: number) => {
+    let lo = 0;
+    let hi = pts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (pts[mid].t <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  return windows.map((w) => {
+    const from = Date.parse(w.start);
+    const to = Date.parse(w.end);
+    if (!Number.isFinite(from) || !Number.isFinite(to) || to <= from) return null;
+    return summarizeDurations(pts.slice(upper(from), upper(to)).map((p) => p.d));
+  });
 }

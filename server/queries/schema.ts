@@ -307,6 +307,8 @@ export interface IntervalPointDto {
   sharedBlksHit: number;
   sharedBlksRead: number;
   reset: boolean;
+  /** Percentiles of the timings the application reported during this interval. */
+  samples: { count: number; p50: number; p95: number; p99: number } | null;
 }
 
 export interface HelpedQueryDto {

@@ -21,7 +21,7 @@ import { buildSlowQueryRows, deltasForSnapshot, meanStddevFromSums, tableWriteDe
 import { explainAnalyze } from './explain';
 import { fingerprintSql } from './fingerprint';
 import { inspectTarget, type TargetInspection } from './inspect';
-import { summarizeByBucket, summarizeDurations } from './percentiles';
+import { summarizeDurations, summarizeWindows } from './percentiles';
 import { analyzePlan } from './plan-findings';
 import { migrationDownload, type MigrationDownload } from './recommendations';
 import * as repo from './repo';
@@ -175,7 +175,6 @@ export interface QueryDetailDto {
   statement: repo.StatementRow;
   intervals: IntervalPointDto[];
   latency: (LatencySummaryDto & { mean: number; from: string }) | null;
-  latencyBuckets: { start: string; p50: number; p95: number; p99: number; count: number }[];
   plans: QueryPlanDto[];
   samplePlan: { at: string; durationMs: number; plan: unknown; findings: ReturnType<typeof analyzePlan> } | null;
 }
@@ -201,10 +200,10 @@ export async function getQueryDetail(actor: Actor, targetId: string, queryid: st
       sharedBlksHit: r.sharedBlksHit,
       sharedBlksRead: r.sharedBlksRead,
       reset: r.reset,
+      samples: null,
     };
   });
   let latency: QueryDetailDto['latency'] = null;
-  let latencyBuckets: QueryDetailDto['latencyBuckets'] = [];
   let samplePlan: QueryDetailDto['samplePlan'] = null;
   if (statement.fingerprint) {
     const from = new Date(Date.now() - settings.sampleRetentionHours * 3_600_000);
@@ -212,17 +211,17 @@ export async function getQueryDetail(actor: Actor, targetId: string, queryid: st
     const samples = await repo.findSampleDurations(targetId, statement.fingerprint, from, SAMPLE_CAP);
     const s = summarizeDurations(samples.map((x) => x.durationMs));
     if (s) latency = { source: 'samples', count: s.count, p50: s.p50, p95: s.p95, p99: s.p99, max: s.max, mean: s.mean, from: samples[samples.length - 1].at };
-    latencyBuckets = summarizeByBucket(samples, settings.intervalMinutes * 60_000).map((b) => ({
-      start: b.start,
-      p50: b.summary.p50,
-      p95: b.summary.p95,
-      p99: b.summary.p99,
-      count: b.summary.count,
-    }));
+    const perInterval = summarizeWindows(
+      samples,
+      intervals.map((i) => ({ start: new Date(Date.parse(i.takenAt) - (i.intervalSeconds ?? 0) * 1000).toISOString(), end: i.takenAt })),
+    );
+    perInterval.forEach((p, k) => {
+      if (p) intervals[k].samples = { count: p.count, p50: p.p50, p95: p.p95, p99: p.p99 };
+    });
     const sp = await repo.findLatestSamplePlan(targetId, statement.fingerprint);
     if (sp) samplePlan = { ...sp, findings: analyzePlan(sp.plan) };
   }
-  return { targetId, statement, intervals, latency, latencyBuckets, plans: await repo.findPlans(targetId, queryid), samplePlan };
+  return { targetId, statement, intervals, latency, plans: await repo.findPlans(targetId, queryid), samplePlan };
 }
 
 export interface LivePlanDto {

@@ -138,7 +138,9 @@ export function RecommendationCard({ rec, role }: { rec: RecommendationDto; role
       )}
 
       <div className="mt-3 flex flex-wrap items-start justify-between gap-3">
-        <RecommendationActions id={rec.id} actions={actions} activeJobId={inFlight || rec.progressPhase === 'rolling back' ? rec.jobId : null} kind={rec.kind} state={rec.state} />
+        <div className="min-w-64 flex-1">
+          <RecommendationActions id={rec.id} actions={actions} activeJobId={inFlight || rec.progressPhase === 'rolling back' ? rec.jobId : null} kind={rec.kind} state={rec.state} />
+        </div>
         <div className="flex gap-3 text-xs">
           <a className="text-sky-800 hover:underline" href={`/api/v1/recommendations/${rec.id}/migration?format=sql`} download data-testid="download-sql">
             Download .sql

@@ -139,12 +139,11 @@ export default async function StatementPage({ params }: { params: Promise<{ targ
                   points={d.intervals.map((i) => ({ label: i.takenAt.slice(11, 16), calls: i.calls, ms: i.meanExecTimeMs }))}
                 />
               )}
-              <Table head={['Interval ending', 'Calls', 'Total', 'Mean ± sd', 'Rows', 'Blocks hit / read', 'Samples p95']}>
+              <Table head={['Interval ending', 'Calls', 'Total', 'Mean ± sd', 'Rows', 'Blocks hit / read', 'Samples p95 (n)']}>
                 {[...d.intervals]
                   .reverse()
                   .slice(0, 24)
                   .map((i) => {
-                    const bucket = d.latencyBuckets.find((b) => Date.parse(b.start) <= Date.parse(i.takenAt) && Date.parse(i.takenAt) - Date.parse(b.start) < (i.intervalSeconds ?? 300) * 1000);
                     return (
                       <tr key={i.takenAt}>
                         <Td className="whitespace-nowrap text-xs">
@@ -159,7 +158,7 @@ export default async function StatementPage({ params }: { params: Promise<{ targ
                         <Td className="tabular-nums">
                           {fmtCount(i.sharedBlksHit)} / {fmtCount(i.sharedBlksRead)}
                         </Td>
-                        <Td className="tabular-nums">{bucket ? fmtMs(bucket.p95) : '—'}</Td>
+                        <Td className="tabular-nums">{i.samples ? `${fmtMs(i.samples.p95)} (${i.samples.count})` : '—'}</Td>
                       </tr>
                     );
                   })}
