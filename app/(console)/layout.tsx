@@ -9,7 +9,9 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   const actor = await requireActor();
   return (
     <div className="flex min-h-screen">
-      <aside className="flex w-56 shrink-0 flex-col bg-slate-900 px-3 py-4 text-slate-200">
+      {/* Viewport-tall and sticky rather than as tall as the page: when a streamed panel makes the page longer, the
+          sidebar (and the account block at its foot) must not move, or every such page pays a layout shift. */}
+      <aside className="sticky top-0 flex h-screen w-56 shrink-0 flex-col self-start overflow-y-auto bg-slate-900 px-3 py-4 text-slate-200">
         <Link href="/overview" className="mb-6 px-2 text-lg font-semibold tracking-tight text-white">
           <span className="text-sky-400">▮</span> Perfdeck
         </Link>
