@@ -105,7 +105,7 @@ async function coordinate(
   let lastControlCheck = 0;
   let lastDbBeat = Date.now();
   let user: { signal: ControlSignal; reason: string } | null = null;
-  let lostReason: string | null = null;
+  const lostReasons: string[] = [];
   let shardError: string | null = null;
   let liveFailure: string | null = null;
   let shuttingDown = false;
@@ -170,7 +170,7 @@ async function coordinate(
       }
     }
     for (const s of collector.checkLiveness(now)) {
-      lostReason ??= s.reason;
+      if (s.reason) lostReasons.push(s.reason);
       await stopShards('lost', s.reason ?? 'a shard was lost');
     }
     if (startAt === null && collector.allPickedUp && !stopAt) {
@@ -189,7 +189,8 @@ async function coordinate(
       for (const s of collector.shards) {
         if (s.state === 'running' || s.state === 'waiting') {
           collector.markLost(s.index, `shard ${s.index} did not finish ${overdue ? 'by the end of the run' : 'after being told to stop'}`);
-          lostReason ??= collector.shards[s.index].reason;
+          const why = collector.shards[s.index].reason;
+          if (why) lostReasons.push(why);
         }
       }
       break;
@@ -219,10 +220,16 @@ async function coordinate(
     }
   }
   await flush(collector.takeRemaining(), false);
+  // The shards may have seen a user's stop and finished before this loop polled the key: look once more.
+  if (!user) {
+    const c = await getControl(writer, runId);
+    if (c && (c.signal === 'stop' || c.signal === 'abort')) user = c;
+  }
 
   const elapsedSec = Math.max(0, ...collector.shards.map((s) => s.outcome?.elapsedSec ?? 0)) || acc.lastSecond + 1;
   let status: RunStatus | 'judge';
   let error: string | null = null;
+  const lostReason = lostReasons.length ? lostReasons.join('; ') : null;
   if (lostReason || shuttingDown) {
     status = acc.seconds > 0 ? 'partial' : 'failed';
     error = lostReason ?? "the coordinator's worker shut down during the run";

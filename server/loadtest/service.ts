@@ -9,10 +9,10 @@ import { recordAudit } from '../audit/service';
 import { authorize } from '../auth/authorize';
 import type { Actor } from '../auth/roles';
 import { db } from '../db';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError, type FieldErrors } from '../errors';
+import { ConflictError, ForbiddenError, NotFoundError, UnavailableError, ValidationError, type FieldErrors } from '../errors';
 import { enqueue } from '../jobs/enqueue';
 import type { JobContext } from '../jobs/runner';
-import { createRedis } from '../redis';
+import { ensureReady, redis } from '../redis';
 import { setControl } from './channel';
 import { coordinateRun, orphanRun, reapStaleRuns as reap } from './coordinator';
 import { CSV_HEADER, secondCsvLines } from './export';
@@ -217,11 +217,12 @@ export async function stopRun(actor: Actor, runId: string, mode: 'stop' | 'abort
   const run = await repo.findRunRow(runId);
   if (!run) throw new NotFoundError('Load run');
   if (isFinished(run.status)) throw new ConflictError(`The run is already ${run.status}.`);
-  const redis = createRedis('fast');
+  // The console's shared fast-failing connection: a Redis outage is a quick 503, not a hung button.
   try {
-    await setControl(redis, runId, mode, `by ${actor.email}`);
-  } finally {
-    redis.disconnect();
+    await ensureReady(redis());
+    await setControl(redis(), runId, mode, `by ${actor.email}`);
+  } catch (err) {
+    throw new UnavailableError(`Redis is unavailable, so the stop could not be sent (${(err as Error).message}).`);
   }
   await db().$transaction(async (tx) => {
     // Still queued: no coordinator to tell yet. It checks the control key (and the status) when it starts.

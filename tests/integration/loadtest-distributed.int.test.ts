@@ -248,7 +248,7 @@ describe('distributed runs on worker processes', () => {
     expect(run.verdict?.endpoints.map((e) => e.endpoint)).toEqual(['fast', 'slow']);
   }, 120_000);
 
-  it('kill -9 of a worker mid-run: the run ends partial within 30 s with the seconds recorded up to then', async () => {
+  it('stop from the console: the shards stop, the run ends "stopped" with the seconds measured so far', async () => {
     const svc = await import('@/server/loadtest/service');
     const { db } = await import('@/server/db');
     const long = await svc.createScenario(actor('operator'), {
@@ -256,6 +256,47 @@ describe('distributed runs on worker processes', () => {
       name: 'long',
       spec: { endpoints: [{ name: 'fast', method: 'GET', path: '/fast', weight: 1 }], model: { kind: 'open', rate: 50 }, durationSec: 60, timeoutMs: 1000, maxConnections: 20 },
     });
+    const launched = await svc.launchRun(actor('operator'), long.id, { shards: 2 });
+    await waitFor(() => svc.getRun(actor('viewer'), launched.id), (r) => r.lastSecond >= 2, 60_000, 'three merged seconds');
+    await expect(svc.stopRun(actor('viewer'), launched.id)).rejects.toMatchObject({ status: 403 });
+    await svc.stopRun(actor('operator'), launched.id);
+    const run = await finished(launched.id, 20_000);
+    expect(run.status).toBe('stopped');
+    expect(run.lastSecond).toBeGreaterThanOrEqual(2);
+    expect(run.lastSecond).toBeLessThan(30);
+    expect(run.summary!.requests).toBe((await shardRows(run.id)).reduce((n, s) => n + s.requests, 0));
+    expect(await db().auditLog.count({ where: { action: 'loadtest.stop', entityId: run.id } })).toBe(1);
+    await expect(svc.stopRun(actor('operator'), run.id)).rejects.toMatchObject({ status: 409 });
+  }, 120_000);
+
+  it('abort-on-fail: a failing assertion on the merged histograms stops every shard and fails the run', async () => {
+    const svc = await import('@/server/loadtest/service');
+    const strict = await svc.createScenario(actor('operator'), {
+      targetId,
+      name: 'strict',
+      spec: {
+        endpoints: [{ name: 'slow', method: 'GET', path: '/slow', weight: 1 }],
+        model: { kind: 'open', rate: 60 },
+        durationSec: 40,
+        timeoutMs: 1000,
+        maxConnections: 20,
+        assertions: [{ metric: 'p95', op: '<', value: 1, abortOnFail: true }],
+      },
+    });
+    const launched = await svc.launchRun(actor('operator'), strict.id, { shards: 2 });
+    const run = await finished(launched.id, 60_000);
+    expect(run.status).toBe('failed');
+    expect(run.error).toMatch(/^aborted: p95 < 1 ms: failed \(actual \d/);
+    // Judged after the 5 s grace (k6's delayAbortEval), long before the 40 s end.
+    expect(run.lastSecond).toBeGreaterThanOrEqual(4);
+    expect(run.lastSecond).toBeLessThan(20);
+    expect(run.assertions!.map((a) => a.passed)).toEqual([false]);
+  }, 120_000);
+
+  it('kill -9 of a worker mid-run: the run ends partial within 30 s with the seconds recorded up to then', async () => {
+    const svc = await import('@/server/loadtest/service');
+    const { db } = await import('@/server/db');
+    const long = (await svc.listScenarios(actor('viewer'), { targetId, name: 'long' }))[0];
     const launched = await svc.launchRun(actor('operator'), long.id, { shards: 2 });
     const running = await waitFor(() => svc.getRun(actor('viewer'), launched.id), (r) => r.lastSecond >= 3 && r.shards.every((s) => s.workerId), 60_000, 'four merged seconds');
     // Kill a process that runs a shard but not the coordinator (with two slots per process, the one without the
