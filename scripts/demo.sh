@@ -37,8 +37,16 @@ if [ ! -f .next/BUILD_ID ] || [ -n "$(find app components server prisma/schema.p
     { tail -40 "$STATE/logs/build.log"; exit 1; }
 fi
 
+# The demo target reports its query timings to the console (p50/p95/p99 on the Queries page) with an operator token.
+agent_token=$(node --import tsx scripts/demo-agent-token.ts) || { agent_token=""; echo "[demo] query reporting off: no API token for the demo target"; }
+
 echo "[demo] starting"
-start_bg demo-target node --import tsx demo/server.ts
+if [ -n "$agent_token" ]; then
+  start_bg demo-target env PERFDECK_INGEST_URL="$PERFDECK_URL/api/v1/queries" PERFDECK_API_TOKEN="$agent_token" \
+    PERFDECK_PLAN_SAMPLE_RATE="${PERFDECK_PLAN_SAMPLE_RATE:-50}" node --import tsx demo/server.ts
+else
+  start_bg demo-target node --import tsx demo/server.ts
+fi
 start_bg workers node --import tsx workers/index.ts
 start_bg web node_modules/.bin/next start -H 127.0.0.1 -p "$PERFDECK_PORT"
 

@@ -349,8 +349,14 @@ export interface WindowAggregate {
   intervals: number;
 }
 
-/** Σ of the per-interval deltas per statement, for snapshots taken in (fromExclusive, to]. */
-export async function aggregateWindow(targetId: string, fromExclusive: string, to: string): Promise<WindowAggregate[]> {
+/**
+ * Σ of the per-interval deltas per statement, for snapshots taken in (fromExclusive, to]; with `measuredOnly`, only
+ * intervals of known length (not a first snapshot's "since the last reset").
+ */
+export async function aggregateWindow(targetId: string, fromExclusive: string, to: string, opts: { measuredOnly?: boolean } = {}): Promise<WindowAggregate[]> {
+  const measured = opts.measuredOnly
+    ? Prisma.sql`AND "snapshotId" IN (SELECT "id" FROM "QuerySnapshot" WHERE "targetId" = ${targetId} AND NOT "firstSnapshot" AND "intervalSeconds" IS NOT NULL)`
+    : Prisma.empty;
   const rows = await db().$queryRaw<
     { queryid: string; calls: number; total: number; sumsq: number; rows: number; hit: number; read: number; tr: number; tw: number; reset: boolean; n: bigint }[]
   >`
@@ -358,7 +364,7 @@ export async function aggregateWindow(targetId: string, fromExclusive: string, t
            sum("rows")::float8 AS rows, sum("sharedBlksHit")::float8 AS hit, sum("sharedBlksRead")::float8 AS read,
            sum("tempBlksRead")::float8 AS tr, sum("tempBlksWritten")::float8 AS tw, bool_or("reset") AS reset, count(*) AS n
       FROM "QueryStatSample"
-     WHERE "targetId" = ${targetId} AND "takenAt" > ${new Date(fromExclusive)} AND "takenAt" <= ${new Date(to)}
+     WHERE "targetId" = ${targetId} AND "takenAt" > ${new Date(fromExclusive)} AND "takenAt" <= ${new Date(to)} ${measured}
      GROUP BY "queryid"`;
   return rows.map((r) => ({
     queryid: r.queryid,
@@ -373,6 +379,22 @@ export async function aggregateWindow(targetId: string, fromExclusive: string, t
     reset: !!r.reset,
     intervals: Number(r.n),
   }));
+}
+
+/** The measured intervals (not first snapshots) taken since `from`: their total length and time span. */
+export async function measuredIntervals(targetId: string, from: Date): Promise<{ seconds: number; from: string; to: string; count: number } | null> {
+  const rows = await db().querySnapshot.findMany({
+    where: { targetId, takenAt: { gte: from }, firstSnapshot: false, intervalSeconds: { not: null } },
+    orderBy: { takenAt: 'asc' },
+    select: { takenAt: true, intervalSeconds: true },
+  });
+  if (!rows.length) return null;
+  return {
+    seconds: rows.reduce((s, r) => s + (r.intervalSeconds ?? 0), 0),
+    from: new Date(rows[0].takenAt.getTime() - 1).toISOString(),
+    to: rows[rows.length - 1].takenAt.toISOString(),
+    count: rows.length,
+  };
 }
 
 export async function findStatementIntervals(targetId: string, queryid: string, take: number) {

@@ -389,6 +389,8 @@ export interface AnalysisSummary {
   skippedCount: number;
   warnings: string[];
   durationMs: number;
+  /** collected: the measured intervals of the last day; pg_stat_statements: everything since its last reset. */
+  workloadSource?: 'collected' | 'pg_stat_statements';
 }
 
 export interface AnalysisDto {

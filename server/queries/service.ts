@@ -14,7 +14,7 @@ import { enqueue } from '../jobs/enqueue';
 import { getQueue } from '../jobs/queues';
 import type { JobContext } from '../jobs/runner';
 import { loadTargetConnections } from '../targets/service';
-import { adviseDatabase, AdvisorNotReadyError, type AdviseResult } from './advisor';
+import { adviseDatabase, AdvisorNotReadyError, type AdviseResult, type WorkloadStatement } from './advisor';
 import { applyIndex, dropIndex, type ApplyProgress } from './apply';
 import { TargetError } from './connection';
 import { buildSlowQueryRows, deltasForSnapshot, meanStddevFromSums, tableWriteDeltas, windowBounds, type SlowRowInput } from './deltas';
@@ -306,7 +306,7 @@ const PLAN_PER_COLLECTION = 10;
 const PLAN_MAX_AGE_MS = 15 * 60_000;
 
 /** The queries.collect job: inspect, snapshot, deltas, plan the slowest, prune. */
-export async function runCollectJob(payload: { targetId: string; scheduled?: boolean }, ctx: Pick<JobContext, 'progress' | 'jobId'>): Promise<CollectResult> {
+export async function runCollectJob(payload: { targetId: string; scheduled?: boolean }, ctx: { progress: JobContext['progress']; jobId: string | null }): Promise<CollectResult> {
   const { targetId, scheduled } = payload;
   let conn: Awaited<ReturnType<typeof loadTargetConnections>>;
   try {
@@ -566,7 +566,7 @@ const PHASES: Record<string, [number, number, string]> = {
 };
 
 /** The queries.analyze job: runs the advisor and stores its recommendations as proposals. */
-export async function runAnalyzeJob(payload: { targetId: string; analysisId: string }, ctx: Pick<JobContext, 'progress'>): Promise<{ recommendations: number; drops: number }> {
+export async function runAnalyzeJob(payload: { targetId: string; analysisId: string }, ctx: Pick<JobContext, 'progress'> & { jobId?: string }): Promise<{ recommendations: number; drops: number }> {
   const { analysisId, targetId } = payload;
   if (!(await repo.claimAnalysis(analysisId))) throw new ConflictError('This analysis is not queued any more.');
   const started = Date.now();
@@ -587,12 +587,26 @@ export async function runAnalyzeJob(payload: { targetId: string; analysisId: str
     }
   };
   let result: AdviseResult;
+  let workloadSource: AnalysisSummary['workloadSource'] = 'pg_stat_statements';
   try {
     const dsn = await requireDsn(targetId);
     // Write rates from the collected intervals of the last day when there are any: cumulative counters would count
     // a bulk load (a restore, the demo's seed) as if it were the daily write workload.
-    const writeActivity = await repo.windowTableWrites(targetId, new Date(Date.now() - 86_400_000));
-    result = await adviseDatabase(dsn, { budgetIndexes: budget, onProgress, ...(writeActivity ? { writeActivity } : {}) });
+    // A fresh snapshot first, so the analysis covers activity up to now (not only up to the last scheduled one).
+    await ctx.progress(0.01, 'Collecting the latest statistics');
+    await runCollectJob({ targetId, scheduled: true }, { progress: async () => {}, jobId: ctx.jobId ?? null });
+    const since = new Date(Date.now() - 86_400_000);
+    const writeActivity = await repo.windowTableWrites(targetId, since);
+    // The workload: what was collected over the measured intervals of the last day (a bulk load or a one-off before
+    // the first snapshot is not in it), else pg_stat_statements as it stands (everything since its last reset).
+    const collected = await collectedWorkload(targetId, since);
+    workloadSource = collected ? 'collected' : 'pg_stat_statements';
+    result = await adviseDatabase(dsn, {
+      budgetIndexes: budget,
+      onProgress,
+      ...(writeActivity ? { writeActivity } : {}),
+      ...(collected ? { workload: collected.statements, windowSeconds: collected.seconds } : {}),
+    });
   } catch (err) {
     const message =
       err instanceof AdvisorNotReadyError || err instanceof TargetError || err instanceof AppError
@@ -612,9 +626,24 @@ export async function runAnalyzeJob(payload: { targetId: string; analysisId: str
     skippedCount: result.skipped.length,
     warnings: result.inspection.warnings,
     durationMs: Date.now() - started,
+    workloadSource,
   };
   await storeAnalysisResult(analysis!, result, summary);
   return { recommendations: result.recommendations.length, drops: result.drops.length };
+}
+
+/** The statements of the measured intervals since `from`, as the advisor's workload (null when there are none). */
+async function collectedWorkload(targetId: string, from: Date): Promise<{ statements: WorkloadStatement[]; seconds: number } | null> {
+  const span = await repo.measuredIntervals(targetId, from);
+  if (!span || span.seconds < 1) return null;
+  const aggregates = await repo.aggregateWindow(targetId, span.from, span.to, { measuredOnly: true });
+  const texts = await repo.findStatements(targetId, aggregates.map((a) => a.queryid));
+  const statements = aggregates.flatMap((a) => {
+    const st = texts.get(a.queryid);
+    if (!st || a.calls <= 0) return [];
+    return [{ queryid: a.queryid, query: st.query, calls: a.calls, meanMs: a.totalExecTimeMs / a.calls, rows: a.rows }];
+  });
+  return statements.length ? { statements, seconds: span.seconds } : null;
 }
 
 async function storeAnalysisResult(analysis: AnalysisDto, result: AdviseResult, summary: AnalysisSummary): Promise<void> {

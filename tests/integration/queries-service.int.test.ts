@@ -243,6 +243,8 @@ describe('analyze → approve → apply', () => {
     const done = await getAnalysis(actor('viewer'), a.id);
     expect(done).toMatchObject({ status: 'succeeded', progress: 1 });
     expect(done.summary!.analyzedQueries).toBeGreaterThan(0);
+    // the job took a fresh snapshot and analyzed the collected intervals (not pg_stat_statements since its reset)
+    expect(done.summary!.workloadSource).toBe('collected');
     expect(progressSeen.get(a.jobId!)?.length).toBeGreaterThan(0);
     const recs = await listRecommendations(actor('viewer'), targetId);
     const leads = recs.find((r) => r.kind === 'create' && r.table === 'leads');

@@ -281,7 +281,8 @@ function AnalysisSummary({ analysis }: { analysis: AnalysisDto | null }) {
       {s && s.workloadCost.before > 0 && (
         <p className="mt-1 text-xs text-slate-500">
           Workload cost (calls/day × plan cost) {Math.round(s.workloadCost.before).toLocaleString('en-US')} → {Math.round(s.workloadCost.after).toLocaleString('en-US')} (−
-          {(((s.workloadCost.before - s.workloadCost.after) / s.workloadCost.before) * 100).toFixed(0)}%) with all recommendations; statistics window {fmtDuration(s.window.seconds)}.
+          {(((s.workloadCost.before - s.workloadCost.after) / s.workloadCost.before) * 100).toFixed(0)}%) with all recommendations; workload{' '}
+          {s.workloadSource === 'collected' ? `collected over ${fmtDuration(s.window.seconds)} of measured intervals` : `from pg_stat_statements since its last reset (${fmtDuration(s.window.seconds)})`}.
           {s.skippedCount > 0 && ` ${s.skippedCount} statement${s.skippedCount === 1 ? '' : 's'} skipped.`}
         </p>
       )}
