@@ -180,6 +180,32 @@ describe('collection', () => {
   });
 });
 
+describe('a target that is not ready', () => {
+  it('says what is missing with the exact fix; a manual collection fails with it, a scheduled one records it', async () => {
+    const { createTarget } = await import('@/server/targets/service');
+    const { collectNow, getCollectorStatus, runCollectJob } = await import('@/server/queries/service');
+    const bare = await createTestDatabase('qbare', { migrate: false });
+    try {
+      const t = await createTarget(actor('admin'), { name: 'Bare', baseUrl: 'http://127.0.0.1:9', postgresDsn: bare.url });
+      const j = await collectNow(actor('operator'), t.id);
+      const job = await waitForJob(j.jobId);
+      expect(job.status).toBe('failed');
+      expect(job.error).toContain('CREATE EXTENSION IF NOT EXISTS pg_stat_statements;');
+      const status = await getCollectorStatus(actor('viewer'), t.id);
+      expect(status.inspection?.ready).toEqual({ collect: false, advise: false });
+      const fixes = Object.fromEntries(status.inspection!.requirements.filter((r) => !r.ok).map((r) => [r.name, r.fix]));
+      expect(fixes['pg_stat_statements created']).toBe('CREATE EXTENSION IF NOT EXISTS pg_stat_statements;');
+      expect(fixes['hypopg created']).toBe('CREATE EXTENSION IF NOT EXISTS hypopg;');
+      expect(status.lastError).toContain('pg_stat_statements is not usable');
+      expect(status.snapshotCount).toBe(0);
+      const scheduled = await runCollectJob({ targetId: t.id, scheduled: true }, { progress: async () => {}, jobId: null });
+      expect(scheduled.skipped).toContain('pg_stat_statements created');
+    } finally {
+      await bare.drop();
+    }
+  });
+});
+
 describe('ingestion API', () => {
   it('validates, authenticates, matches samples by fingerprint, and feeds percentiles', async () => {
     const { POST } = await import('@/app/api/v1/queries/route');
