@@ -53,6 +53,11 @@ start_bg web node_modules/.bin/next start -H 127.0.0.1 -p "$PERFDECK_PORT"
 wait_http "http://127.0.0.1:$DEMO_PORT/health" 60 || { echo "demo target did not start; see .perfdeck/logs/demo-target.log" >&2; tail -20 "$STATE/logs/demo-target.log"; exit 1; }
 wait_http "$PERFDECK_URL/api/health" 90 || { echo "console did not become healthy; see .perfdeck/logs/{web,workers}.log" >&2; curl -s "$PERFDECK_URL/api/health" || true; exit 1; }
 
+# The load-test tour: a pinned baseline of the seeded "lead search" scenario, recorded through the real launch path
+# (~15 s at 15 req/s) so the un-indexed lead search shows real p95s; skipped when one is already pinned.
+echo "[demo] load-test baseline"
+node --import tsx scripts/demo-baseline.ts || echo "[demo] no load-test baseline was recorded (see above); the tour works without one"
+
 login=$(cat "$STATE/admin-login.txt")
 cat <<MSG
 
@@ -60,6 +65,7 @@ cat <<MSG
   Sign in with:
 $(sed 's/^/    /' <<<"$login")
   Demo target (insurance lead-gen API): http://127.0.0.1:$DEMO_PORT
+  Load tests: $PERFDECK_URL/load-tests ("lead search" has a pinned baseline; run it again after indexing)
   Logs: .perfdeck/logs/   Stop: npm run stop
 
 MSG

@@ -54,9 +54,11 @@ export function LatencyChart({ points, height }: { points: SecondPoint[]; height
         <YAxis tick={AXIS} width={52} tickFormatter={(v: number) => `${v >= 100 ? Math.round(v) : +v.toFixed(1)}`} unit=" ms" />
         <Tooltip labelFormatter={(v) => `second ${v}`} formatter={(v) => `${Number(v).toFixed(2)} ms`} />
         <Legend wrapperStyle={{ fontSize: 11 }} />
-        <Line dataKey="p50" name="p50" stroke="#0ea5e9" strokeWidth={2} dot={false} isAnimationActive={false} connectNulls />
-        <Line dataKey="p95" name="p95" stroke="#d97706" strokeWidth={2} dot={false} isAnimationActive={false} connectNulls />
+        {/* p99 first and p50 last: with few samples a second, p95 often equals p99 (HDR rounds the rank up), and the
+            line drawn last stays visible. */}
         <Line dataKey="p99" name="p99" stroke="#b91c1c" strokeWidth={2} dot={false} isAnimationActive={false} connectNulls />
+        <Line dataKey="p95" name="p95" stroke="#d97706" strokeWidth={2} dot={false} isAnimationActive={false} connectNulls />
+        <Line dataKey="p50" name="p50" stroke="#0ea5e9" strokeWidth={2} dot={false} isAnimationActive={false} connectNulls />
       </LineChart>
     </ResponsiveContainer>
   );

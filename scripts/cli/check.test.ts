@@ -89,6 +89,6 @@ describe('output', () => {
     expect(text).toMatch(/search\s+100/);
     expect(text).toContain('✓ p95 < 500 ms: passed (actual 40 ms)');
     expect(text).toContain('no baseline pinned');
-    expect(progressLine(runDto({ status: 'running', stage: 'steady · 15 req/s', progress: 0.5, lastSecond: 4 }))).toBe('[ 50%] · steady · 15 req/s · 5/10 s · 100 req · p95 40.0 ms · errors 0.00%');
+    expect(progressLine(runDto({ status: 'running', stage: 'steady · 15 req/s', progress: 0.5, lastSecond: 4 }))).toBe('[ 50%] steady · 15 req/s · 5/10 s · 100 req · p95 40.0 ms · errors 0.00%');
   });
 });

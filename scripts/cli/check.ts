@@ -142,10 +142,10 @@ export function formatSummary(run: LoadRunDto): string {
 
 export function progressLine(run: LoadRunDto): string {
   const s = run.summary;
-  const bits = [`[${String(Math.round(run.progress * 100)).padStart(3)}%]`, run.status === 'running' ? (run.stage ?? 'running') : run.status];
+  const bits = [run.status === 'running' ? (run.stage ?? 'running') : run.status];
   if (run.lastSecond >= 0) bits.push(`${run.lastSecond + 1}/${run.expectedSeconds} s`);
   if (s) bits.push(`${s.requests} req`, `p95 ${ms(s.responseTimeMs.p95)} ms`, `errors ${pct(s.errorRate)}`);
-  return bits.join(' · ');
+  return `[${String(Math.round(run.progress * 100)).padStart(3)}%] ${bits.join(' · ')}`;
 }
 
 class ConsoleError extends Error {

@@ -35,7 +35,8 @@ export default async function LoadTestsPage() {
       <div className="space-y-6">
         {targets.length === 0 && <EmptyState title="No targets registered">An admin registers targets first; only a registered target&apos;s host can receive load.</EmptyState>}
         {targets.map((t) => {
-          const mine = scenarios.filter((s) => s.targetId === t.id);
+          // The team's own scenarios first, the preset copies after them.
+          const mine = scenarios.filter((s) => s.targetId === t.id).sort((a, b) => Number(!!a.preset) - Number(!!b.preset) || a.name.localeCompare(b.name));
           return (
             <Card
               key={t.id}

@@ -310,15 +310,18 @@ export function ScenarioEditor({
           <div className="mt-2 space-y-2">
             {draft.assertions.map((a, i) => (
               <div key={i} className="flex flex-wrap items-start gap-2" data-testid={`assertion-row-${i}`}>
-                <select aria-label={`Assertion ${i + 1} metric`} value={a.metric} onChange={(ev) => setAssertion(i, { metric: ev.target.value })} className={`w-40 ${input(!!errors[`assertions.${i}.metric`])} bg-white`}>
-                  {METRICS.map((m) => (
-                    <option key={m.value} value={m.value}>
-                      {m.label}
-                    </option>
-                  ))}
-                </select>
-                <div>
-                  <select aria-label={`Assertion ${i + 1} endpoint`} value={a.endpoint} onChange={(ev) => setAssertion(i, { endpoint: ev.target.value })} className={`w-40 ${input(!!errors[`assertions.${i}.endpoint`])} bg-white`}>
+                <div className="w-40">
+                  <select aria-label={`Assertion ${i + 1} metric`} value={a.metric} onChange={(ev) => setAssertion(i, { metric: ev.target.value })} className={`${input(!!errors[`assertions.${i}.metric`])} bg-white`}>
+                    {METRICS.map((m) => (
+                      <option key={m.value} value={m.value}>
+                        {m.label}
+                      </option>
+                    ))}
+                  </select>
+                  <Err msg={errors[`assertions.${i}.metric`]} />
+                </div>
+                <div className="w-40">
+                  <select aria-label={`Assertion ${i + 1} endpoint`} value={a.endpoint} onChange={(ev) => setAssertion(i, { endpoint: ev.target.value })} className={`${input(!!errors[`assertions.${i}.endpoint`])} bg-white`}>
                     <option value="">whole run</option>
                     {[...new Set([...draft.endpoints.map((e) => e.name), ...(a.endpoint ? [a.endpoint] : [])])].map((n) => (
                       <option key={n} value={n}>
@@ -328,11 +331,13 @@ export function ScenarioEditor({
                   </select>
                   <Err msg={errors[`assertions.${i}.endpoint`]} />
                 </div>
-                <select aria-label={`Assertion ${i + 1} operator`} value={a.op} onChange={(ev) => setAssertion(i, { op: ev.target.value })} className={`w-16 ${input(false)} bg-white`}>
-                  {OPS.map((o) => (
-                    <option key={o}>{o}</option>
-                  ))}
-                </select>
+                <div className="w-16">
+                  <select aria-label={`Assertion ${i + 1} operator`} value={a.op} onChange={(ev) => setAssertion(i, { op: ev.target.value })} className={`${input(false)} bg-white`}>
+                    {OPS.map((o) => (
+                      <option key={o}>{o}</option>
+                    ))}
+                  </select>
+                </div>
                 <div className="w-28">
                   <input aria-label={`Assertion ${i + 1} value`} inputMode="decimal" value={a.value} onChange={(ev) => setAssertion(i, { value: ev.target.value })} className={input(!!errors[`assertions.${i}.value`])} />
                   <Err msg={errors[`assertions.${i}.value`]} />
