@@ -120,6 +120,9 @@ test('an admin creates a user and an API token that is shown once and works', as
   await page.getByLabel('Role', { exact: true }).selectOption('operator');
   await page.getByLabel('Initial password').fill('short');
   await page.getByRole('button', { name: 'Add user' }).click();
+  // "At least 10 characters" is also the field's hint, visible before submitting: wait for the rejection itself, or
+  // the password typed next can be wiped by the form re-rendering with the late answer.
+  await expect(page.getByLabel('Initial password')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByText('At least 10 characters').first()).toBeVisible();
   await page.getByLabel('Initial password').fill('a-long-enough-password');
   await page.getByRole('button', { name: 'Add user' }).click();

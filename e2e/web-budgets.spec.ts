@@ -122,6 +122,7 @@ test('an admin adds, edits and deletes a budget; a bad value is shown beside its
   await expect(add.getByLabel('Min score (0–100)')).toHaveAttribute('aria-invalid', 'true');
   await expect(add.getByLabel('Page pattern')).toHaveValue('/overview'); // nothing typed is lost
   await expect(page.getByTestId('budget-mobile-/overview')).toHaveCount(0);
+  await expect(add.getByRole('button', { name: 'Add budget' })).toBeEnabled(); // the answer has fully landed
 
   await add.getByLabel('Min score (0–100)').fill('80');
   await add.getByLabel('Max LCP (ms)').fill('3500');
@@ -137,12 +138,14 @@ test('an admin adds, edits and deletes a budget; a bad value is shown beside its
   await add.getByLabel('Page pattern').fill('/overview');
   await add.getByRole('button', { name: 'Add budget' }).click();
   await expect(add.getByText('A budget for this pattern and form factor exists')).toBeVisible();
+  await expect(add.getByRole('button', { name: 'Add budget' })).toBeEnabled();
 
   // Edit: a bad CLS is refused beside the field, a good one saved
   await budgetRow.getByText('Edit').click();
   await budgetRow.getByLabel('Max CLS').fill('-1');
   await budgetRow.getByRole('button', { name: 'Save budget' }).click();
   await expect(budgetRow.getByText('The CLS limit must be from 0 to 10')).toBeVisible();
+  await expect(budgetRow.getByRole('button', { name: 'Save budget' })).toBeEnabled();
   await budgetRow.getByLabel('Max CLS').fill('0.05');
   await budgetRow.getByRole('button', { name: 'Save budget' }).click();
   await expect(page.getByTestId('budget-mobile-/overview')).toContainText('0.050');
