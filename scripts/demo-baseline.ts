@@ -1,7 +1,7 @@
 // `npm run demo` step: record and pin the load-test baseline of the seeded "lead search" scenario on the demo target,
 // through the real launch path (service → loadtest.coordinate on BullMQ → the running workers), so the tour opens
 // with real p95 figures of the un-indexed lead search. Idempotent: a scenario that already has a baseline is left
-// alone (so a baseline recorded before an index was applied keeps showing the improvement).
+// alone (so a baseline recorded before an index was applied keeps showing the improvement) unless --force is given.
 // Exit codes: 0 pinned or already pinned, 1 could not record one (the demo goes on without it).
 import { DEMO_TARGET_NAME } from '../prisma/seed';
 import { SYSTEM_ACTOR } from '../server/auth/roles';
@@ -30,7 +30,8 @@ async function main(): Promise<number> {
     log(`no "${LEAD_SEARCH_SCENARIO}" scenario on "${DEMO_TARGET_NAME}" (did the seed run?)`);
     return 1;
   }
-  if (scenario.baselineRunId) {
+  // --force: record and pin a new baseline even when one is pinned (e.g. after demo/seed.ts --reset-indexes).
+  if (scenario.baselineRunId && !process.argv.includes('--force')) {
     log(`load-test baseline already pinned for "${scenario.name}" (run ${scenario.baselineRunId.slice(0, 8)})`);
     return 0;
   }
