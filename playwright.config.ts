@@ -13,7 +13,9 @@ export default defineConfig({
   retries: 0,
   timeout: 90_000,
   expect: { timeout: 15_000 },
-  reporter: [['list'], ['json', { outputFile: 'test-results/e2e.json' }]],
+  // Playwright empties its output folder at start: keep it apart from the other runners' results.
+  outputDir: process.env.E2E_OUTPUT_DIR ?? 'test-results/playwright',
+  reporter: [['list'], ['json', { outputFile: process.env.E2E_JSON ?? 'test-results/e2e.json' }]],
   globalSetup: './e2e/global-setup.ts',
   use: {
     baseURL: E2E_BASE_URL,
