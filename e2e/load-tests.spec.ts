@@ -21,6 +21,7 @@ test('an operator builds a scenario from a preset, watches a run live, stops it,
   await page.getByRole('link', { name: 'New scenario' }).click();
 
   // From the "baseline" preset, made short and gentle; a bad weight first, to see the field explained.
+  await page.getByLabel('Target').selectOption({ label: 'Lead-gen demo' });
   await page.getByLabel('Start from a preset').selectOption('baseline');
   await page.getByLabel('Scenario name').fill(name);
   await page.getByLabel('Endpoint 1 name').fill('search');
