@@ -233,6 +233,11 @@ export async function stopRun(actor: Actor, runId: string, mode: 'stop' | 'abort
   return (await repo.findRunDto(runId))!;
 }
 
+/** Operator+: abort a queued or running run (ends "aborted"; what was measured is kept). */
+export function abortRun(actor: Actor, runId: string): Promise<LoadRunDto> {
+  return stopRun(actor, runId, 'abort');
+}
+
 /** Operator+: make a finished run with recorded seconds the scenario's baseline (later runs are compared with it). */
 export async function pinBaseline(actor: Actor, runId: string): Promise<LoadRunDto> {
   authorize(actor, 'operator');

@@ -69,12 +69,20 @@ export function LiveRun({
         }
         actions={
           canStop && !run.finished ? (
-            <ActionForm action={stopAction} className="flex items-center gap-2">
-              <input type="hidden" name="mode" value="stop" />
-              <SubmitButton tone="danger" pendingText="Stopping…">
-                Stop
-              </SubmitButton>
-            </ActionForm>
+            <span className="flex items-center gap-2">
+              <ActionForm action={stopAction} className="flex items-center gap-2">
+                <input type="hidden" name="mode" value="stop" />
+                <SubmitButton tone="danger" pendingText="Stopping…">
+                  Stop
+                </SubmitButton>
+              </ActionForm>
+              <ActionForm action={stopAction} className="flex items-center gap-2">
+                <input type="hidden" name="mode" value="abort" />
+                <SubmitButton tone="secondary" pendingText="Aborting…">
+                  Abort
+                </SubmitButton>
+              </ActionForm>
+            </span>
           ) : !canStop ? (
             <span className="text-xs text-slate-500">Stopping a run needs the operator role.</span>
           ) : null
