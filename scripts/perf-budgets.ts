@@ -213,10 +213,13 @@ async function startServer(port: number): Promise<{ baseUrl: string; stop: () =>
 
 // ─── pages ───
 
-async function discoverPages(baseUrl: string, pages: AuditedPageSpec[], cookie: string): Promise<AuditedPageSpec[]> {
+/** Pages that answer 200 are audited; a page that is not there yet (404) is skipped; a page that errors fails. */
+async function discoverPages(baseUrl: string, pages: AuditedPageSpec[], cookie: string): Promise<{ pages: AuditedPageSpec[]; broken: { path: string; status: number }[] }> {
   const { found, skipped } = await findExistingPages(baseUrl, pages, cookie);
-  for (const s of skipped) log(`skipping ${s.path}: HTTP ${s.status}${s.location ? ` → ${s.location}` : ''}`);
-  return pages.filter((p) => found.some((f) => f.path === p.path));
+  const broken = skipped.filter((s) => s.status >= 500);
+  for (const s of skipped) if (s.status < 500) log(`skipping ${s.path}: HTTP ${s.status}${s.location ? ` → ${s.location}` : ''}`);
+  for (const s of broken) log(`FAIL ${s.path}: HTTP ${s.status}`);
+  return { pages: pages.filter((p) => found.some((f) => f.path === p.path)), broken };
 }
 
 function commitSha(): string | null {
@@ -299,15 +302,18 @@ async function main(): Promise<number> {
   const role = await gateRole(creds);
   const { allowed, skipped: needRole } = pagesForRole(selectAuditedPages(args.pages), role);
   for (const p of needRole) log(`skipping ${p.path}: needs the ${p.minRole} role (signed in as a ${role})`);
-  const pages = await discoverPages(baseUrl, allowed, cookie);
-  if (!pages.length) {
+  const { pages, broken } = await discoverPages(baseUrl, allowed, cookie);
+  if (!pages.length && !broken.length) {
     log('no page answered 200; nothing to audit');
     out(JSON.stringify(summarizeGate([])));
     return EXIT_ERROR;
   }
   log(`auditing ${pages.map((p) => p.path).join(' ')} (${args.formFactor}, ${args.runs} run${args.runs > 1 ? 's' : ''} each)`);
 
-  const outcomes = await auditAndStore(args, baseUrl, pages, cookie);
+  const outcomes = [
+    ...(pages.length ? await auditAndStore(args, baseUrl, pages, cookie) : []),
+    ...broken.map((b) => ({ page: b.path, result: null, pass: false, failures: [], error: `HTTP ${b.status}` })),
+  ];
   for (const o of outcomes) out(args.json ? JSON.stringify(gatePageLine(o)) : formatGateLine(o));
   const summary = summarizeGate(outcomes);
   log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s: ${summary.pages - summary.failed}/${summary.pages} pages within budget`);

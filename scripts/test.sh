@@ -62,7 +62,9 @@ fi
 
 if [ -f scripts/perf-budgets.ts ] && [ "${PERFDECK_SKIP_BUDGETS:-}" != 1 ]; then
   echo "── web budgets (Lighthouse gate)"
-  node --import tsx scripts/perf-budgets.ts --json --no-build > test-results/budgets.out 2> test-results/budgets.err
+  # Against the e2e database (migrated and seeded above), never a user's own.
+  DATABASE_URL="${E2E_DATABASE_URL:-postgresql://postgres@127.0.0.1:5432/perfdeck_e2e}" \
+    node --import tsx scripts/perf-budgets.ts --json --no-build --runs "${PERFDECK_BUDGET_RUNS:-5}" > test-results/budgets.out 2> test-results/budgets.err
   rc=$?
   cat test-results/budgets.out
   read -r bp bf < <(node -e '
