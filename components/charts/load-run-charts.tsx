@@ -25,6 +25,8 @@ export interface DistributionPoint {
 }
 
 const AXIS = { fontSize: 10, fill: '#64748b' };
+// Axis ticks in ms without the unit (the captions say "ms"): a unit suffix gets clipped by the axis width.
+const fmtTick = (v: number) => (v >= 1000 ? `${+(v / 1000).toFixed(1)}k` : v >= 100 ? `${Math.round(v)}` : `${+v.toFixed(1)}`);
 const MARGIN = { top: 6, right: 8, bottom: 0, left: -12 };
 
 export function ThroughputChart({ points, height, targetLabel }: { points: SecondPoint[]; height: number; targetLabel: string }) {
@@ -51,7 +53,7 @@ export function LatencyChart({ points, height }: { points: SecondPoint[]; height
       <LineChart data={points} margin={MARGIN}>
         <CartesianGrid stroke="#e2e8f0" vertical={false} />
         <XAxis dataKey="t" tick={AXIS} tickFormatter={(v: number) => `${v}s`} minTickGap={20} />
-        <YAxis tick={AXIS} width={52} tickFormatter={(v: number) => `${v >= 100 ? Math.round(v) : +v.toFixed(1)}`} unit=" ms" />
+        <YAxis tick={AXIS} width={44} tickFormatter={fmtTick} />
         <Tooltip labelFormatter={(v) => `second ${v}`} formatter={(v) => `${Number(v).toFixed(2)} ms`} />
         <Legend wrapperStyle={{ fontSize: 11 }} />
         {/* p99 first and p50 last: with few samples a second, p95 often equals p99 (HDR rounds the rank up), and the
@@ -70,7 +72,7 @@ export function DistributionChart({ points, height }: { points: DistributionPoin
       <LineChart data={points} margin={MARGIN}>
         <CartesianGrid stroke="#e2e8f0" vertical={false} />
         <XAxis dataKey="label" tick={AXIS} interval={0} />
-        <YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow tick={AXIS} width={52} tickFormatter={(v: number) => `${v >= 100 ? Math.round(v) : +v.toFixed(1)}`} unit=" ms" />
+        <YAxis scale="log" domain={['auto', 'auto']} allowDataOverflow tick={AXIS} width={44} tickFormatter={fmtTick} />
         <Tooltip formatter={(v) => `${Number(v).toFixed(2)} ms`} />
         <Legend wrapperStyle={{ fontSize: 11 }} />
         <Line dataKey="ms" name="response time" stroke="#d97706" strokeWidth={2} isAnimationActive={false} />

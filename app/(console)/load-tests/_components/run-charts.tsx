@@ -66,7 +66,7 @@ export function RunCharts({ seconds, kind, eager = false }: { seconds: RunSecond
       <Box title="Requests and errors per second" testId="chart-throughput">
         {near && points.length > 0 && <ThroughputChart points={points} height={CHART_HEIGHT} targetLabel={kind === 'open' ? 'scheduled rate' : 'virtual users'} />}
       </Box>
-      <Box title="Response time per second: p50, p95, p99 (from the merged histograms)" testId="chart-latency">
+      <Box title="Response time per second, ms: p50, p95, p99 (from the merged histograms)" testId="chart-latency">
         {near && points.length > 0 && <LatencyChart points={points} height={CHART_HEIGHT} />}
       </Box>
     </div>
@@ -77,7 +77,7 @@ export function DistributionCharts({ points }: { points: DistributionPoint[] }) 
   const { ref, near } = useNearViewport(false);
   return (
     <div ref={ref} data-testid="distribution-chart" data-loaded={near ? 'yes' : 'no'}>
-      <Box title="Latency distribution of the whole run (percentile → ms, log scale)">{near && points.length > 0 && <DistributionChart points={points} height={CHART_HEIGHT} />}</Box>
+      <Box title="Latency distribution of the whole run: ms at each percentile (log scale)">{near && points.length > 0 && <DistributionChart points={points} height={CHART_HEIGHT} />}</Box>
     </div>
   );
 }
