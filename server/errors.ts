@@ -29,6 +29,13 @@ export class ValidationError extends AppError {
     return new ValidationError(message, fields);
   }
 }
+/** Parse input with a zod schema; a 400 with per-field messages when it does not fit. */
+export function parseInput<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: ZodError } }, input: unknown): T {
+  const r = schema.safeParse(input);
+  if (!r.success) throw ValidationError.fromZod(r.error);
+  return r.data;
+}
+
 export class UnauthenticatedError extends AppError {
   constructor(message = 'Sign in to continue.') {
     super(message, 401, 'unauthenticated');

@@ -9,7 +9,7 @@ import { recordAudit } from '../audit/service';
 import { authorize } from '../auth/authorize';
 import { SYSTEM_ACTOR, type Actor } from '../auth/roles';
 import { db } from '../db';
-import { AppError, ConflictError, ForbiddenError, NotFoundError, UnavailableError, ValidationError } from '../errors';
+import { AppError, ConflictError, ForbiddenError, NotFoundError, parseInput, UnavailableError, ValidationError } from '../errors';
 import { enqueue } from '../jobs/enqueue';
 import { getQueue } from '../jobs/queues';
 import type { JobContext } from '../jobs/runner';
@@ -43,11 +43,6 @@ import {
 } from './schema';
 import { explainableKind, OWN_STATEMENT, planForPage, planStatements, readSnapshot } from './target-io';
 
-function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, input: unknown): T {
-  const r = schema.safeParse(input);
-  if (!r.success) throw ValidationError.fromZod(r.error);
-  return r.data;
-}
 
 const createdBy = (actor: Actor) => (actor.via === 'system' ? null : actor.id);
 
@@ -279,7 +274,7 @@ export async function collectNow(actor: Actor, targetId: string): Promise<{ jobI
 export async function saveCollectorSettings(actor: Actor, targetId: string, input: unknown): Promise<CollectorStatusDto> {
   authorize(actor, 'operator');
   await requireTarget(targetId);
-  const data = parse(collectorSettingsSchema, input);
+  const data = parseInput(collectorSettingsSchema, input);
   await db().$transaction(async (tx) => {
     const before = await repo.findSettings(targetId, tx);
     await repo.saveSettings(tx, targetId, data);
@@ -483,7 +478,7 @@ export async function ingestSamples(actor: Actor, raw: unknown): Promise<IngestR
 /** Approver only: runs the statement for real (statement_timeout 5 s, in a transaction that is rolled back). */
 export async function runExplainAnalyze(actor: Actor, targetId: string, input: unknown): Promise<QueryPlanDto> {
   authorize(actor, 'approver');
-  const data = parse(explainAnalyzeInputSchema, input);
+  const data = parseInput(explainAnalyzeInputSchema, input);
   const st = await repo.findStatement(targetId, data.queryid);
   if (!st) throw new NotFoundError('Statement');
   if (!(await explainableKind(st.query))) throw new ValidationError('Only SELECT, INSERT, UPDATE and DELETE statements can be explained.');

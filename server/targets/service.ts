@@ -5,7 +5,7 @@ import { authorize } from '../auth/authorize';
 import type { Actor } from '../auth/roles';
 import { decryptSecret, encryptSecret } from '../crypto';
 import { db } from '../db';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, parseInput } from '../errors';
 import { enqueue } from '../jobs/enqueue';
 import type { JobContext } from '../jobs/runner';
 import { probeHttp, probePostgres, probePrometheus, probeRedis } from './probe';
@@ -14,11 +14,6 @@ import { TargetInputSchema, TargetUpdateSchema, redactUrl, type CheckResult, typ
 
 // The one way into targets for pages, actions, route handlers, workers and the CLI.
 
-function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, input: unknown): T {
-  const r = schema.safeParse(input);
-  if (!r.success) throw ValidationError.fromZod(r.error);
-  return r.data;
-}
 
 function auditView(t: { id: string; name: string; baseUrl: string; postgresHint: string | null; redisHint: string | null; prometheusHint: string | null; postgresDsnEnc: string | null; redisUrlEnc: string | null; prometheusUrlEnc: string | null }) {
   return {
@@ -50,7 +45,7 @@ export async function listTargetChecks(actor: Actor, targetId: string): Promise<
 
 export async function createTarget(actor: Actor, input: unknown): Promise<TargetDto> {
   authorize(actor, 'admin');
-  const data = parse(TargetInputSchema, input);
+  const data = parseInput(TargetInputSchema, input);
   if (await db().target.findUnique({ where: { name: data.name } })) {
     throw new ConflictError('A target with this name exists.', { name: 'A target with this name exists' });
   }
@@ -76,7 +71,7 @@ export async function createTarget(actor: Actor, input: unknown): Promise<Target
 
 export async function updateTarget(actor: Actor, id: string, input: unknown): Promise<TargetDto> {
   authorize(actor, 'admin');
-  const data = parse(TargetUpdateSchema, input);
+  const data = parseInput(TargetUpdateSchema, input);
   const before = await repo.findTargetRow(id);
   if (!before) throw new NotFoundError('Target');
   const clash = await db().target.findUnique({ where: { name: data.name } });

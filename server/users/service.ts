@@ -5,16 +5,11 @@ import { authorize } from '../auth/authorize';
 import type { Actor, Role } from '../auth/roles';
 import { generateApiToken } from '../auth/tokens';
 import { db } from '../db';
-import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, ForbiddenError, NotFoundError, parseInput, ValidationError } from '../errors';
 import { CreateTokenSchema, CreateUserSchema, UpdateRoleSchema, type ApiTokenDto, type UserDto } from './schema';
 
 // Users, roles and API tokens. Admin-only except that everyone may manage their own API tokens.
 
-function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, input: unknown): T {
-  const r = schema.safeParse(input);
-  if (!r.success) throw ValidationError.fromZod(r.error);
-  return r.data;
-}
 
 const toUserDto = (u: { id: string; email: string; name: string; role: string; disabled: boolean; createdAt: Date }): UserDto => ({
   id: u.id,
@@ -32,7 +27,7 @@ export async function listUsers(actor: Actor): Promise<UserDto[]> {
 
 export async function createUser(actor: Actor, input: unknown): Promise<UserDto> {
   authorize(actor, 'admin');
-  const data = parse(CreateUserSchema, input);
+  const data = parseInput(CreateUserSchema, input);
   if (await db().user.findUnique({ where: { email: data.email } })) {
     throw new ConflictError('A user with this email exists.', { email: 'A user with this email exists' });
   }
@@ -53,7 +48,7 @@ async function adminCount(): Promise<number> {
 
 export async function updateUserRole(actor: Actor, userId: string, input: unknown): Promise<UserDto> {
   authorize(actor, 'admin');
-  const { role } = parse(UpdateRoleSchema, input);
+  const { role } = parseInput(UpdateRoleSchema, input);
   const before = await db().user.findUnique({ where: { id: userId } });
   if (!before) throw new NotFoundError('User');
   if (before.role === 'admin' && role !== 'admin' && (await adminCount()) <= 1) {
@@ -107,7 +102,7 @@ export async function listApiTokens(actor: Actor): Promise<ApiTokenDto[]> {
 export async function createApiToken(actor: Actor, input: unknown): Promise<{ token: string; dto: ApiTokenDto }> {
   authorize(actor, 'viewer');
   if (actor.via === 'token') throw new ForbiddenError('API tokens cannot create more tokens; sign in to the console.');
-  const data = parse(CreateTokenSchema, input);
+  const data = parseInput(CreateTokenSchema, input);
   const { token, prefix, hash } = generateApiToken();
   const expiresAt = data.expiresInDays ? new Date(Date.now() + data.expiresInDays * 86_400_000) : null;
   const row = await db().$transaction(async (tx) => {

@@ -7,7 +7,7 @@ import { authorize } from '../auth/authorize';
 import type { Actor, Role } from '../auth/roles';
 import { db } from '../db';
 import { env } from '../env';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, parseInput } from '../errors';
 import { enqueue } from '../jobs/enqueue';
 import { buildBoard, type BoardRow } from './board';
 import { evaluatePageResult, type PageBudgetEvaluation } from './budgets-to-assertions';
@@ -34,11 +34,6 @@ import {
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
-function parse<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, input: unknown): T {
-  const r = schema.safeParse(input);
-  if (!r.success) throw ValidationError.fromZod(r.error);
-  return r.data;
-}
 
 // ─── budgets ───
 
@@ -59,7 +54,7 @@ export async function loadEffectiveBudgets(formFactor: FormFactor): Promise<Budg
 /** Creates a budget, or updates it when `id` is given. Budgets decide whether CI passes, so only admins change them. */
 export async function saveBudget(actor: Actor, input: unknown): Promise<BudgetDto> {
   authorize(actor, 'admin');
-  const data = parse(budgetSchema, input);
+  const data = parseInput(budgetSchema, input);
   const clash = await repo.findBudgetByPattern(data.pagePattern, data.formFactor);
   if (clash && clash.id !== data.id) {
     throw new ConflictError(`A ${data.formFactor} budget for ${data.pagePattern} exists.`, {
@@ -102,7 +97,7 @@ export async function listRuns(actor: Actor, opts: { limit?: number; formFactor?
   const before = opts.before ? new Date(opts.before) : undefined;
   return repo.findRuns({
     limit: Math.min(Math.max(opts.limit ?? 20, 1), 100),
-    formFactor: opts.formFactor ? parse(formFactorSchema, opts.formFactor) : undefined,
+    formFactor: opts.formFactor ? parseInput(formFactorSchema, opts.formFactor) : undefined,
     before: before && !Number.isNaN(before.getTime()) ? before : undefined,
   });
 }
@@ -124,12 +119,12 @@ export async function getResultReport(actor: Actor, resultId: string): Promise<{
 
 export async function getPageTrend(actor: Actor, page: string, formFactor: FormFactor, limit = 30): Promise<LighthouseResultDto[]> {
   authorize(actor, 'viewer');
-  return repo.findPageResults(page, parse(formFactorSchema, formFactor), Math.min(Math.max(limit, 1), 200));
+  return repo.findPageResults(page, parseInput(formFactorSchema, formFactor), Math.min(Math.max(limit, 1), 200));
 }
 
 export async function listLatestResults(actor: Actor, formFactor: FormFactor): Promise<LighthouseResultDto[]> {
   authorize(actor, 'viewer');
-  return repo.findLatestResults(parse(formFactorSchema, formFactor));
+  return repo.findLatestResults(parseInput(formFactorSchema, formFactor));
 }
 
 // ─── runs (writes) ───
@@ -137,7 +132,7 @@ export async function listLatestResults(actor: Actor, formFactor: FormFactor): P
 /** Records a queued run. Launching audits is an operator's action, like launching a load test. */
 export async function createRun(actor: Actor, input: unknown, opts: { jobId?: string } = {}): Promise<LighthouseRunDto> {
   authorize(actor, 'operator');
-  const data = parse(createRunInputSchema, input);
+  const data = parseInput(createRunInputSchema, input);
   const pages = [...new Set(data.pages ?? AUDITED_PAGES.map((p) => p.path))];
   return db().$transaction(async (tx) => {
     const run = await repo.insertRun(
@@ -206,7 +201,7 @@ export async function executeRun(runId: string, opts: ExecuteRunOptions): Promis
   const started = await repo.transitionRun(runId, ['queued'], { status: 'running', startedAt: new Date(), progress: 0, error: null });
   if (!started) throw new ConflictError(`Lighthouse run ${runId} is ${run.status}, not queued.`);
 
-  const formFactor = parse(formFactorSchema, run.formFactor);
+  const formFactor = parseInput(formFactorSchema, run.formFactor);
   const outcomes: PageOutcome[] = [];
   try {
     const budgets = await loadEffectiveBudgets(formFactor);
@@ -336,7 +331,7 @@ export interface BudgetBoard {
 /** Each page's latest result for a form factor, judged against the budget that governs it now. */
 export async function getBudgetBoard(actor: Actor, formFactor: FormFactor): Promise<BudgetBoard> {
   authorize(actor, 'viewer');
-  const ff = parse(formFactorSchema, formFactor);
+  const ff = parseInput(formFactorSchema, formFactor);
   const [results, rows] = await Promise.all([repo.findLatestResults(ff), repo.findBudgets(ff)]);
   const budgets = rows.length ? rows : defaultBudgets().filter((b) => b.formFactor === ff);
   const commits = await repo.findRunCommits(results.map((r) => r.runId));
@@ -348,7 +343,7 @@ export type TrendPoint = repo.TrendPointRow;
 /** Per page, its last `limit` results (oldest first, ready to chart) for the pages that have any. */
 export async function getPageTrends(actor: Actor, formFactor: FormFactor, pages: readonly string[], limit = 20): Promise<Record<string, TrendPoint[]>> {
   authorize(actor, 'viewer');
-  const ff = parse(formFactorSchema, formFactor);
+  const ff = parseInput(formFactorSchema, formFactor);
   const n = Math.min(Math.max(limit, 2), 100);
   const entries = await Promise.all(pages.map(async (p) => [p, (await repo.findPageTrendPoints(p, ff, n)).reverse()] as const));
   return Object.fromEntries(entries.filter(([, points]) => points.length > 0));
