@@ -16,7 +16,7 @@ const PURE_FILES = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', '.next/**', 'prisma/generated/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**', '.perfdeck/**'] },
+  { ignores: ['node_modules/**', '.next/**', '.next-test/**', 'prisma/generated/**', 'next-env.d.ts', 'test-results/**', 'playwright-report/**', '.perfdeck/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -76,7 +76,7 @@ function newestMtime(p: string): number {
 }
 
 function buildIdMtime(): number | null {
-  const f = path.join(ROOT, '.next', 'BUILD_ID');
+  const f = path.join(ROOT, process.env.NEXT_DIST_DIR || '.next', 'BUILD_ID');
   return existsSync(f) ? statSync(f).mtimeMs : null;
 }
 
@@ -155,7 +155,7 @@ function checkoutSecrets(): Record<string, string> {
 }
 
 async function startServer(port: number): Promise<{ baseUrl: string; stop: () => Promise<void> }> {
-  if (!existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) throw new Error('No build in .next; run without --no-build');
+  if (!existsSync(path.join(ROOT, process.env.NEXT_DIST_DIR || '.next', 'BUILD_ID'))) throw new Error(`No build in ${process.env.NEXT_DIST_DIR || '.next'}; run without --no-build`);
   if (await portInUse(port)) throw new Error(`Port ${port} is in use; set PERF_PORT or --port to a free port`);
   const baseUrl = `http://127.0.0.1:${port}`;
   const secrets = checkoutSecrets();
