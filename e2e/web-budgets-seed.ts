@@ -8,30 +8,13 @@ import { db } from '../server/db';
 import * as repo from '../server/webvitals/repo';
 import type { PageResult } from '../server/webvitals/schema';
 import { createRun } from '../server/webvitals/service';
+import { samplePageResult as result } from '../server/webvitals/fixtures/page-result';
 
 export interface SeededRuns {
   before: string;
   after: string;
   overviewResultId: string;
 }
-
-const result = (page: string, over: Partial<PageResult>): PageResult => ({
-  page,
-  url: `http://127.0.0.1${page}`,
-  formFactor: 'mobile',
-  runs: 3,
-  score: 0.99,
-  lcpMs: 1500,
-  cls: 0,
-  tbtMs: 60,
-  fcpMs: 800,
-  siMs: 900,
-  scriptBytes: 150_000,
-  totalBytes: 200_000,
-  opportunities: [],
-  medianRunIndex: 1,
-  ...over,
-});
 
 async function seedRun(commitSha: string, results: PageResult[]): Promise<{ runId: string; ids: Record<string, string> }> {
   const run = await createRun(SYSTEM_ACTOR, { formFactor: 'mobile', pages: results.map((r) => r.page), commitSha });

@@ -4,7 +4,7 @@ import { Prisma, type IndexAnalysis, type IndexRecommendation, type QueryPlan, t
 import type { ApprovalState, StateEvent } from '../approvals/state-machine';
 import { db } from '../db';
 import type { StatementDeltas, StatementsSnapshot } from './collector';
-import { sumTableWrites, type TableWriteCounters } from './deltas';
+import { sumTableWrites, type IntervalDelta, type TableWriteCounters } from './deltas';
 import type { PlanFinding } from './plan-findings';
 import {
   DEFAULT_COLLECTOR_SETTINGS,
@@ -335,19 +335,8 @@ export async function invalidateStatementPlans(targetId: string, queryids: strin
 
 // ─── window aggregates ───
 
-export interface WindowAggregate {
-  queryid: string;
-  calls: number;
-  totalExecTimeMs: number;
-  sumSqExecTimeMs: number;
-  rows: number;
-  sharedBlksHit: number;
-  sharedBlksRead: number;
-  tempBlksRead: number;
-  tempBlksWritten: number;
-  reset: boolean;
-  intervals: number;
-}
+/** An IntervalDelta summed over a window of intervals. */
+export type WindowAggregate = Omit<IntervalDelta, 'takenAt'> & { intervals: number };
 
 /**
  * Σ of the per-interval deltas per statement, for snapshots taken in (fromExclusive, to]; with `measuredOnly`, only

@@ -5,28 +5,11 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PageResult } from '@/server/webvitals/schema';
 import { createTestDatabase, useTestEnv, type TestDatabase } from './helpers';
+import { samplePageResult as result } from '@/server/webvitals/fixtures/page-result';
 
 let tdb: TestDatabase;
 const actor = (role: 'viewer' | 'operator' | 'admin') => ({ id: `${role}-id`, email: `${role}@t.local`, name: role, role, via: 'session' as const });
 const SYSTEM = { id: 'system', email: 'system@perfdeck', name: 'Perfdeck', role: 'admin' as const, via: 'system' as const };
-
-const result = (page: string, over: Partial<PageResult> = {}): PageResult => ({
-  page,
-  url: `http://127.0.0.1${page}`,
-  formFactor: 'mobile',
-  runs: 3,
-  score: 0.99,
-  lcpMs: 1500,
-  cls: 0,
-  tbtMs: 60,
-  fcpMs: 800,
-  siMs: 900,
-  scriptBytes: 150_000,
-  totalBytes: 200_000,
-  opportunities: [],
-  medianRunIndex: 1,
-  ...over,
-});
 
 async function storeRun(commitSha: string, results: PageResult[], formFactor: 'mobile' | 'desktop' = 'mobile') {
   const svc = await import('@/server/webvitals/service');

@@ -1,7 +1,7 @@
 'use client';
 
 import dynamic from 'next/dynamic';
-import { useEffect, useRef, useState } from 'react';
+import { useNearViewport } from '@/components/charts/use-near-viewport';
 import type { DistributionPoint, SecondPoint } from '@/components/charts/load-run-charts';
 import type { RunSecondDto } from '@/server/loadtest/types';
 
@@ -30,22 +30,6 @@ export function toPoints(seconds: RunSecondDto[]): SecondPoint[] {
   });
 }
 
-function useNearViewport(eager: boolean) {
-  const ref = useRef<HTMLDivElement>(null);
-  const [near, setNear] = useState(eager);
-  useEffect(() => {
-    const el = ref.current;
-    if (near || !el) return;
-    if (typeof IntersectionObserver === 'undefined') {
-      setNear(true);
-      return;
-    }
-    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setNear(true), { rootMargin: '300px 0px' });
-    io.observe(el);
-    return () => io.disconnect();
-  }, [near]);
-  return { ref, near };
-}
 
 function Box({ title, children, testId }: { title: string; children: React.ReactNode; testId?: string }) {
   return (

@@ -1,7 +1,7 @@
 'use client';
 
 import dynamic from 'next/dynamic';
-import { useEffect, useRef, useState } from 'react';
+import { useNearViewport } from '@/components/charts/use-near-viewport';
 import type { TrendBudget, TrendChartPoint } from '@/components/charts/web-vitals-trend';
 
 // Trend charts sit below the fold. Their code (recharts) is fetched only when the section comes near the viewport,
@@ -28,19 +28,7 @@ function Box({ height, label, children }: { height: number; label: string; child
 }
 
 export function TrendCharts({ trends }: { trends: PageTrend[] }) {
-  const ref = useRef<HTMLDivElement>(null);
-  const [near, setNear] = useState(false);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el || near) return;
-    if (typeof IntersectionObserver === 'undefined') {
-      setNear(true);
-      return;
-    }
-    const io = new IntersectionObserver((entries) => entries.some((e) => e.isIntersecting) && setNear(true), { rootMargin: '400px 0px' });
-    io.observe(el);
-    return () => io.disconnect();
-  }, [near]);
+  const { ref, near } = useNearViewport(false, '400px 0px');
 
   return (
     <div ref={ref} className="grid gap-4 lg:grid-cols-2" data-testid="trend-charts" data-loaded={near ? 'yes' : 'no'}>
